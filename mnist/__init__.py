@@ -6,3 +6,8 @@ mnist.fully_connected  the "Mechanics 101" network (the tutorial's mnist.py)
 mnist.cnn          the "Deep MNIST for experts" network
 mnist.training     the session loop the scripts share
 """
+
+import os
+
+# TensorFlow's C++ INFO and WARNING lines would bury the tutorials' own output.
+os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')

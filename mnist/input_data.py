@@ -152,7 +152,7 @@ def extract_images(f):
 def extract_labels(f, one_hot=False, num_classes=NUM_CLASSES):
     """Extracts labels from a gzipped IDX file object.
 
-    Returns uint8 [N] class indices, or uint8 [N, num_classes] one-hot rows.
+    Returns uint8 [N] class indices, or float64 [N, num_classes] one-hot rows.
     """
     print('Extracting', _file_name(f))
     labels = _read_idx(f, LABEL_MAGIC, 1, 'label')
@@ -189,7 +189,8 @@ class DataSet:
         if reshape:
             if images.ndim == 4 and images.shape[3] != 1:
                 raise ValueError('images.shape: %s: expected one channel' % (images.shape,))
-            images = images.reshape(images.shape[0], -1)
+            # Not -1: numpy cannot infer it for an empty split (validation_size=0).
+            images = images.reshape(images.shape[0], int(np.prod(images.shape[1:])))
         if dtype == np.float32:
             converted = np.empty(images.shape, dtype=np.float32)
             # The original's fake pixels are 1, whatever the dtype.
@@ -259,8 +260,10 @@ class DataSet:
 class _Progress:
     """Download progress on stderr: one updating line on a terminal, a line per 10% in a log."""
 
-    def __init__(self, filename, total, stream=sys.stderr):
-        self._filename, self._total, self._stream = filename, total, stream
+    def __init__(self, filename, total, stream=None):
+        # Looked up per download, not at import, so a redirected sys.stderr gets the progress.
+        self._stream = sys.stderr if stream is None else stream
+        self._filename, self._total = filename, total
         self._shown = -1
 
     def update(self, received):
@@ -297,10 +300,16 @@ def _unnamed_file(directory):
         f.flush()
         os.fsync(f.fileno())
         if temp_path is None:
+            # os.link calls linkat(AT_SYMLINK_FOLLOW) only when given a dir_fd; plain
+            # link() would link the /proc symlink itself and fail with EXDEV.
+            dir_fd = os.open(os.path.dirname(path) or '.', os.O_RDONLY)
             try:
-                os.link('/proc/self/fd/%d' % f.fileno(), path, follow_symlinks=True)
+                os.link('/proc/self/fd/%d' % f.fileno(), os.path.basename(path),
+                        dst_dir_fd=dir_fd, follow_symlinks=True)
             except FileExistsError:
                 pass  # a concurrent download placed its verified copy first
+            finally:
+                os.close(dir_fd)
         else:
             os.chmod(temp_path, 0o644)
             os.replace(temp_path, path)
@@ -408,7 +417,7 @@ def read_data_sets(train_dir, fake_data=False, one_hot=False, dtype=np.float32,
     """Returns Datasets(train, validation, test) read from (or downloaded into) train_dir.
 
     Validation is the first `validation_size` training examples. Labels are
-    uint8 [N] class indices, or uint8 [N, 10] rows with one_hot=True.
+    uint8 [N] class indices, or float64 [N, 10] rows with one_hot=True (as the original).
     """
     dtype = image_dtype(dtype)
     if fake_data:

@@ -1,0 +1,339 @@
+"""The session loop the scripts share: build a model's graph, train, checkpoint, evaluate, restore.
+
+`run_training(config)` is what `scripts/fully_connected_feed.py`,
+`mnist_softmax.py` and `mnist_deep.py` call, and `evaluate_checkpoint()` is
+`scripts/mnist_eval.py`. Both print the tutorials' log lines and return their
+metrics as a dict.
+"""
+import dataclasses
+import os
+import sys
+import time
+from typing import Callable, Optional
+
+import numpy as np
+import tensorflow as tf
+
+from mnist import cnn, fully_connected, input_data, softmax
+from mnist.layers import IMAGE_PIXELS
+
+v1 = tf.compat.v1
+
+MODELS = {'softmax': softmax, 'fully_connected': fully_connected, 'cnn': cnn}
+SPLITS = ('train', 'validation', 'test')
+SPLIT_HEADINGS = {'train': 'Training Data Eval:', 'validation': 'Validation Data Eval:',
+                  'test': 'Test Data Eval:'}
+# Evaluation feeds this many images at a time: the whole test set in one
+# feed costs about 2.6 GB for the CNN.
+EVAL_BATCH_SIZE = 500
+LOG_ROOT = '/tmp/tensorflow/mnist/logs'
+CHECKPOINT_NAME = 'model.ckpt'
+
+
+@dataclasses.dataclass
+class Config:
+    """Everything one training run needs; the scripts' flags override these."""
+    model: str = 'fully_connected'
+    learning_rate: float = 0.01
+    max_steps: int = 2000
+    batch_size: int = 100
+    hidden1: int = 128
+    hidden2: int = 32
+    keep_prob: float = 0.5
+    data_dir: str = 'MNIST_data'
+    log_dir: str = os.path.join(LOG_ROOT, 'fully_connected_feed')
+    fake_data: bool = False
+    seed: Optional[int] = None
+    resume: bool = False
+    log_every: int = 100
+    checkpoint_every: int = 1000
+
+
+def default_config(model):
+    """The published tutorial's settings for `model`."""
+    return Config(model=model, **TUTORIALS[model].defaults)
+
+
+@dataclasses.dataclass(frozen=True)
+class Tutorial:
+    """How one tutorial script trains and what it prints."""
+    defaults: dict
+    step_line: Optional[Callable] = None   # (step, loss, seconds, batch_accuracy) -> str
+    checkpoint_evals: tuple = ()           # splits evaluated and printed after each save
+    final_line: Optional[Callable] = None  # (test precision) -> str
+
+
+TUTORIALS = {
+    'softmax': Tutorial(
+        defaults=dict(learning_rate=0.5, max_steps=1000, batch_size=100,
+                      log_dir=os.path.join(LOG_ROOT, 'mnist_softmax')),
+        final_line=lambda precision: '%g' % precision),
+    'fully_connected': Tutorial(
+        defaults=dict(learning_rate=0.01, max_steps=2000, batch_size=100,
+                      log_dir=os.path.join(LOG_ROOT, 'fully_connected_feed')),
+        step_line=lambda step, loss, seconds, _: 'Step %d: loss = %.2f (%.3f sec)' % (
+            step, loss, seconds),
+        checkpoint_evals=SPLITS),
+    'cnn': Tutorial(
+        defaults=dict(learning_rate=1e-4, max_steps=20000, batch_size=50,
+                      log_dir=os.path.join(LOG_ROOT, 'mnist_deep')),
+        step_line=lambda step, _, __, accuracy: 'step %d, training accuracy %g' % (step, accuracy),
+        final_line=lambda precision: 'test accuracy %g' % precision),
+}
+
+
+class CheckpointError(Exception):
+    """A checkpoint that is missing, unreadable, or of another model; the message says which."""
+
+
+@dataclasses.dataclass
+class ModelGraph:
+    """The tensors of one model that the loop feeds and fetches."""
+    images: tf.Tensor        # float32 [None, 784] placeholder, named 'x'
+    labels: tf.Tensor        # int32 [None] placeholder of class indices, named 'y_'
+    logits: tf.Tensor        # float32 [None, 10], named 'y'
+    loss: tf.Tensor
+    train_op: tf.Operation
+    eval_correct: tf.Tensor  # int32 scalar
+    global_step: tf.Variable
+    keep_prob: Optional[tf.Tensor]  # the CNN's dropout keep probability, 1.0 unless fed
+
+    def feed(self, images, labels, keep_prob=None):
+        feed = {self.images: images, self.labels: labels}
+        if keep_prob is not None and self.keep_prob is not None:
+            feed[self.keep_prob] = keep_prob
+        return feed
+
+
+def build_graph(model, learning_rate, hidden1=128, hidden2=32):
+    """Builds `model` (a key of MODELS) with its four verbs in the default graph."""
+    module = MODELS[model]
+    images = v1.placeholder(tf.float32, [None, IMAGE_PIXELS], name='x')
+    labels = v1.placeholder(tf.int32, [None], name='y_')
+    keep_prob = None
+    if model == 'cnn':
+        keep_prob = v1.placeholder_with_default(1.0, [], name='keep_prob')
+        logits = module.inference(images, keep_prob)
+    elif model == 'fully_connected':
+        logits = module.inference(images, hidden1, hidden2)
+    else:
+        logits = module.inference(images)
+    logits = tf.identity(logits, name='y')
+    loss = module.loss(logits, labels)
+    train_op = module.training(loss, learning_rate)
+    return ModelGraph(images=images, labels=labels, logits=logits, loss=loss, train_op=train_op,
+                      eval_correct=module.evaluation(logits, labels),
+                      global_step=v1.train.get_global_step(), keep_prob=keep_prob)
+
+
+def session_config():
+    """Session options for this machine's CPU."""
+    return v1.ConfigProto()
+
+
+def fill_feed_dict(data_set, graph, batch_size, fake_data=False, keep_prob=None):
+    """Returns the feed for the next training batch of `data_set`."""
+    images, labels = data_set.next_batch(batch_size, fake_data)
+    return graph.feed(images, labels, keep_prob)
+
+
+def do_eval(sess, graph, data_set, batch_size=EVAL_BATCH_SIZE, verbose=True):
+    """Counts correct predictions over all of `data_set`, in batches, and prints the tutorial's line.
+
+    Returns {'num_examples', 'num_correct', 'precision'}.
+    """
+    images, labels = data_set.images, data_set.labels
+    if labels.ndim == 2:
+        labels = labels.argmax(axis=1)
+    num_examples = data_set.num_examples
+    num_correct = 0
+    for start in range(0, num_examples, batch_size):
+        stop = start + batch_size
+        num_correct += sess.run(graph.eval_correct, graph.feed(images[start:stop], labels[start:stop]))
+    precision = num_correct / num_examples if num_examples else 0.0
+    if verbose:
+        print('  Num examples: %d  Num correct: %d  Precision @ 1: %0.04f'
+              % (num_examples, num_correct, precision))
+    return {'num_examples': num_examples, 'num_correct': int(num_correct), 'precision': precision}
+
+
+def evaluate_splits(sess, graph, data_sets, splits=SPLITS, writer=None, step=None, verbose=True):
+    """Runs do_eval on each named split under its tutorial heading; returns {split: metrics}."""
+    results = {}
+    for split in splits:
+        if verbose:
+            print(SPLIT_HEADINGS[split])
+        results[split] = do_eval(sess, graph, getattr(data_sets, split), verbose=verbose)
+        if writer is not None:
+            write_scalar(writer, 'accuracy/' + split, results[split]['precision'], step)
+    return results
+
+
+def write_scalar(writer, tag, value, step):
+    """Adds one scalar to a FileWriter's events file."""
+    writer.add_summary(v1.Summary(value=[v1.Summary.Value(tag=tag, simple_value=value)]), step)
+
+
+def checkpoint_variables(checkpoint_path):
+    """Returns {variable name: shape} saved in a checkpoint; CheckpointError if it is unreadable."""
+    try:
+        return tf.train.load_checkpoint(checkpoint_path).get_variable_to_shape_map()
+    except (tf.errors.OpError, ValueError) as e:
+        raise CheckpointError('%s is not a readable checkpoint: %s'
+                              % (checkpoint_path, str(e).strip().splitlines()[0])) from None
+
+
+def restore(sess, checkpoint_path, model, var_list=None):
+    """Restores `var_list` (default: every global variable) after checking the checkpoint holds them.
+
+    Raises CheckpointError naming the missing or misshapen variables, or the
+    corruption, instead of TensorFlow's NotFoundError traceback.
+    """
+    var_list = v1.global_variables() if var_list is None else var_list
+    saved = checkpoint_variables(checkpoint_path)
+    needed = {v.op.name: v.shape.as_list() for v in var_list}
+    missing = sorted(set(needed) - set(saved))
+    if missing:
+        held = sorted(saved)
+        raise CheckpointError('%s is not a %s checkpoint: it lacks %s (it holds %s%s).'
+                              % (checkpoint_path, model, ', '.join(missing), ', '.join(held[:8]),
+                                 ', ...' if len(held) > 8 else ''))
+    for name, shape in sorted(needed.items()):
+        if list(saved[name]) != shape:
+            raise CheckpointError('%s: variable %s has shape %s, but this %s graph expects %s.'
+                                  % (checkpoint_path, name, list(saved[name]), model, shape))
+    try:
+        v1.train.Saver(var_list).restore(sess, checkpoint_path)
+    except tf.errors.OpError as e:
+        raise CheckpointError('%s is corrupt: %s'
+                              % (checkpoint_path, e.message.strip().splitlines()[0])) from None
+
+
+def latest_checkpoint(log_dir):
+    """The path of the newest checkpoint in log_dir, or None."""
+    return tf.train.latest_checkpoint(log_dir) if os.path.isdir(log_dir) else None
+
+
+def _start_or_resume(sess, saver, config):
+    """Initializes the variables, or restores them with --resume; returns the step to start at."""
+    latest = latest_checkpoint(config.log_dir)
+    if config.resume and latest:
+        restore(sess, latest, config.model)
+        step = int(sess.run(v1.train.get_global_step()))
+        print('Resumed from %s at step %d.' % (latest, step))
+        return step
+    if config.resume:
+        print('No checkpoint in %s to resume from: starting at step 0.' % config.log_dir)
+    elif latest:
+        print('Note: %s holds checkpoints of an earlier run (latest %s). This run starts fresh and '
+              'replaces those of the same steps; use --resume to continue it instead.'
+              % (config.log_dir, os.path.basename(latest)), file=sys.stderr)
+    sess.run(v1.global_variables_initializer())
+    return 0
+
+
+def _batch_accuracy(sess, graph, feed):
+    """The fraction of one training batch predicted right, without dropout."""
+    no_dropout = {k: v for k, v in feed.items() if k is not graph.keep_prob}
+    return sess.run(graph.eval_correct, no_dropout) / len(feed[graph.labels])
+
+
+def run_training(config, data_sets=None):
+    """Trains config.model as its tutorial does, printing the tutorial's lines.
+
+    Saves model.ckpt-<global step> in config.log_dir every config.checkpoint_every
+    steps and at the end, with summaries for TensorBoard. Returns a dict:
+    global_step, loss (of the last logged step), checkpoint, and per evaluated
+    split {num_examples, num_correct, precision}; 'test' is always there.
+    """
+    tutorial = TUTORIALS[config.model]
+    if data_sets is None:
+        data_sets = input_data.read_data_sets(config.data_dir, fake_data=config.fake_data,
+                                              seed=config.seed)
+    os.makedirs(config.log_dir, exist_ok=True)
+    checkpoint_prefix = os.path.join(config.log_dir, CHECKPOINT_NAME)
+    metrics = {}
+    with tf.Graph().as_default() as graph_def:
+        if config.seed is not None:
+            v1.set_random_seed(config.seed)
+        graph = build_graph(config.model, config.learning_rate, config.hidden1, config.hidden2)
+        summary_op = v1.summary.merge_all()
+        saver = v1.train.Saver(max_to_keep=5)
+        with v1.Session(config=session_config()) as sess, \
+                v1.summary.FileWriter(config.log_dir, graph_def) as writer:
+            step = _start_or_resume(sess, saver, config)
+
+            def save():
+                metrics['checkpoint'] = saver.save(sess, checkpoint_prefix, global_step=step)
+                metrics['global_step'] = step
+                if tutorial.checkpoint_evals:
+                    metrics.update(evaluate_splits(sess, graph, data_sets, tutorial.checkpoint_evals,
+                                                   writer, step))
+                writer.flush()
+
+            try:
+                while step < config.max_steps:
+                    start_time = time.time()
+                    feed = fill_feed_dict(data_sets.train, graph, config.batch_size,
+                                          config.fake_data, config.keep_prob)
+                    if step % config.log_every == 0:
+                        accuracy = None
+                        if config.model == 'cnn':
+                            accuracy = _batch_accuracy(sess, graph, feed)
+                            write_scalar(writer, 'accuracy/training_batch', accuracy, step)
+                        _, loss_value, summary = sess.run([graph.train_op, graph.loss, summary_op], feed)
+                        metrics['loss'] = float(loss_value)
+                        if tutorial.step_line:
+                            print(tutorial.step_line(step, loss_value, time.time() - start_time, accuracy))
+                        writer.add_summary(summary, step)
+                        writer.flush()
+                    else:
+                        sess.run(graph.train_op, feed)
+                    step += 1
+                    if step % config.checkpoint_every == 0 or step == config.max_steps:
+                        save()
+            except KeyboardInterrupt:
+                save()
+                print('Interrupted at step %d; saved %s. Continue with --resume.'
+                      % (step, metrics['checkpoint']), file=sys.stderr)
+                raise
+            if 'checkpoint' not in metrics:  # nothing left to train after --resume
+                save()
+            if 'test' not in metrics:
+                metrics['test'] = evaluate_splits(sess, graph, data_sets, ('test',), writer, step,
+                                                  verbose=False)['test']
+                writer.flush()
+    if tutorial.final_line:
+        print(tutorial.final_line(metrics['test']['precision']))
+    return metrics
+
+
+def evaluate_checkpoint(model, log_dir, data_dir='MNIST_data', checkpoint=None, fake_data=False,
+                        data_sets=None):
+    """Restores the latest (or the given) checkpoint of `model` and prints the three eval blocks.
+
+    Returns {split: {num_examples, num_correct, precision}} plus 'checkpoint'
+    and 'global_step'. Raises CheckpointError for a missing, unreadable or
+    foreign checkpoint.
+    """
+    if model not in MODELS:
+        raise ValueError('--model %r: expected one of %s' % (model, ', '.join(MODELS)))
+    if checkpoint is None:
+        checkpoint = latest_checkpoint(log_dir)
+        if checkpoint is None:
+            raise CheckpointError('No checkpoint in %s: expected the "checkpoint" file and '
+                                  'model.ckpt-* files a training script writes there.' % log_dir)
+    saved = checkpoint_variables(checkpoint)
+    # The hidden layer sizes are whatever the run was trained with.
+    hidden1, hidden2 = (saved.get('hidden1/weights', [0, 128])[1],
+                        saved.get('hidden2/weights', [0, 32])[1])
+    with tf.Graph().as_default():
+        graph = build_graph(model, 0.0, hidden1, hidden2)
+        with v1.Session(config=session_config()) as sess:
+            restore(sess, checkpoint, model, v1.trainable_variables() + [graph.global_step])
+            step = int(sess.run(graph.global_step))
+            if data_sets is None:
+                data_sets = input_data.read_data_sets(data_dir, fake_data=fake_data)
+            print('Restored %s (step %d).' % (checkpoint, step))
+            results = evaluate_splits(sess, graph, data_sets)
+    return dict(results, checkpoint=checkpoint, global_step=step)

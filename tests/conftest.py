@@ -1,0 +1,100 @@
+"""Shared fixtures: tiny but real MNIST IDX gz files written on the fly.
+
+Test files can use the `mnist_dir` fixture, or import the helpers
+(`from conftest import write_mnist_dir`) to build directories of other sizes.
+"""
+import collections
+import gzip
+import os
+import struct
+
+import numpy as np
+import pytest
+
+IMAGE_MAGIC = 2051
+LABEL_MAGIC = 2049
+FILE_NAMES = ('train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz',
+              't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz')
+
+# What write_mnist_dir wrote: images uint8 [N, 28, 28], labels uint8 [N].
+MnistArrays = collections.namedtuple(
+    'MnistArrays', ['directory', 'train_images', 'train_labels', 'test_images', 'test_labels'])
+
+
+def idx_gz_bytes(array, magic=None, dims=None):
+    """Returns the gzipped IDX encoding of a uint8 array.
+
+    magic defaults to the MNIST one for the array's rank (2051 for
+    [n, 28, 28], 2049 for [n]); dims defaults to the array's shape. Passing
+    other values makes deliberately broken files.
+    """
+    array = np.asarray(array, dtype=np.uint8)
+    if magic is None:
+        magic = IMAGE_MAGIC if array.ndim == 3 else LABEL_MAGIC
+    dims = array.shape if dims is None else dims
+    header = struct.pack('>%dI' % (1 + len(dims)), magic, *dims)
+    # mtime=0 makes the bytes reproducible, so served copies can be compared.
+    return gzip.compress(header + array.tobytes(), mtime=0)
+
+
+def write_idx(path, array, magic=None, dims=None):
+    """Writes idx_gz_bytes(array, magic, dims) to path and returns the bytes."""
+    data = idx_gz_bytes(array, magic, dims)
+    with open(path, 'wb') as f:
+        f.write(data)
+    return data
+
+
+def mnist_arrays(num_train=60, num_test=20, seed=0):
+    """Returns (train_images, train_labels, test_images, test_labels), uint8, reproducible.
+
+    Pixels are random 0..255, and every image's first pixel is its index in
+    its file modulo 256, so a test can tell which example a batch row is.
+    Labels cycle 0..9 after a seeded shuffle.
+    """
+    rng = np.random.default_rng(seed)
+    arrays = []
+    for n in (num_train, num_test):
+        images = rng.integers(0, 256, size=(n, 28, 28), dtype=np.uint8)
+        images[:, 0, 0] = np.arange(n) % 256
+        labels = rng.permutation(np.arange(n) % 10).astype(np.uint8)
+        arrays += [images, labels]
+    return tuple(arrays)
+
+
+def mnist_file_bytes(num_train=60, num_test=20, seed=0):
+    """Returns ({file name: gz bytes}, arrays) for the four standard MNIST files."""
+    arrays = mnist_arrays(num_train, num_test, seed)
+    return {name: idx_gz_bytes(a) for name, a in zip(FILE_NAMES, arrays)}, arrays
+
+
+def write_mnist_dir(directory, num_train=60, num_test=20, seed=0):
+    """Writes the four standard MNIST files into directory (created if needed).
+
+    Returns MnistArrays with the arrays written, images uint8 [N, 28, 28].
+    """
+    os.makedirs(directory, exist_ok=True)
+    files, arrays = mnist_file_bytes(num_train, num_test, seed)
+    for name, data in files.items():
+        with open(os.path.join(directory, name), 'wb') as f:
+            f.write(data)
+    return MnistArrays(str(directory), *arrays)
+
+
+@pytest.fixture
+def mnist_dir(tmp_path):
+    """A directory with 60 training and 20 test examples; returns MnistArrays."""
+    return write_mnist_dir(tmp_path / 'mnist_data')
+
+
+@pytest.fixture
+def make_separable_data_sets():
+    """A factory of tiny Datasets that every model learns perfectly (see separable.py)."""
+    from separable import separable_data_sets
+    return separable_data_sets
+
+
+@pytest.fixture
+def separable_data_sets(make_separable_data_sets):
+    """200 train, 50 validation and 100 test examples that every model can separate."""
+    return make_separable_data_sets()

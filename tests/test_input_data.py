@@ -1,0 +1,728 @@
+"""Tests for mnist/input_data.py: reading, batching, bad files and downloads.
+
+Downloads go only to a local HTTP server on 127.0.0.1 that each test starts
+and stops; an autouse guard fails any attempt to reach another address.
+"""
+import hashlib
+import http.server
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import types
+import urllib.request
+
+import numpy as np
+import pytest
+
+from conftest import FILE_NAMES, mnist_file_bytes, write_idx
+from mnist import input_data
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS = FILE_NAMES
+FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist'
+
+
+@pytest.fixture(autouse=True)
+def local_network_only(monkeypatch):
+    """Fails the test if anything tries to download from an address other than 127.0.0.1."""
+    real_urlopen = urllib.request.urlopen
+
+    def urlopen(url, *args, **kwargs):
+        full_url = getattr(url, 'full_url', url)
+        if not full_url.startswith('http://127.0.0.1:'):
+            raise AssertionError('a test tried to contact %s' % full_url)
+        return real_urlopen(url, *args, **kwargs)
+
+    monkeypatch.setattr(input_data.urllib.request, 'urlopen', urlopen)
+
+
+def read(directory, validation_size=10, **kwargs):
+    """read_data_sets with a validation split that fits the tiny fixture data."""
+    return input_data.read_data_sets(str(directory), validation_size=validation_size, **kwargs)
+
+
+def scaled(images):
+    """uint8 [N, 28, 28] -> float32 [N, 784], with the original tutorial's arithmetic.
+
+    The original multiplied float32 pixels by 1.0 / 255.0 in float32; for
+    about half of the values 0..255 that is one ulp away from the correctly
+    rounded k / 255, so this pins the original's exact numbers.
+    """
+    return images.reshape(len(images), -1).astype(np.float32) * np.float32(1.0 / 255.0)
+
+
+class FakeTFDType:
+    """Stands in for tf.float32 / tf.uint8: read_data_sets only looks at as_numpy_dtype."""
+
+    def __init__(self, numpy_dtype):
+        self.as_numpy_dtype = numpy_dtype
+
+
+# ---------------------------------------------------------------- read_data_sets
+
+def test_splits_validation_off_the_front_of_train(mnist_dir):
+    """Validation is the first validation_size training examples, train the rest."""
+    data = read(mnist_dir.directory, validation_size=15)
+    assert (data.train.num_examples, data.validation.num_examples, data.test.num_examples) == (45, 15, 20)
+    np.testing.assert_array_equal(data.validation.images, scaled(mnist_dir.train_images[:15]))
+    np.testing.assert_array_equal(data.validation.labels, mnist_dir.train_labels[:15])
+    np.testing.assert_array_equal(data.train.images, scaled(mnist_dir.train_images[15:]))
+    np.testing.assert_array_equal(data.train.labels, mnist_dir.train_labels[15:])
+    np.testing.assert_array_equal(data.test.images, scaled(mnist_dir.test_images))
+    np.testing.assert_array_equal(data.test.labels, mnist_dir.test_labels)
+    assert data.train.labels.dtype == np.uint8
+
+
+def test_float32_images_are_scaled_to_unit_range(mnist_dir):
+    """Default float32 images are [N, 784] with pixel k stored as k / 255."""
+    images = read(mnist_dir.directory).test.images
+    assert images.dtype == np.float32 and images.shape == (20, 784)
+    expected = scaled(mnist_dir.test_images)
+    np.testing.assert_array_equal(images, expected)
+    np.testing.assert_allclose(images, mnist_dir.test_images.reshape(20, -1) / 255.0, rtol=1e-7)
+    assert images.min() >= 0 and images.max() <= 1
+    assert scaled(np.array([[0, 255]]))[0].tolist() == [0.0, 1.0]
+
+
+def test_uint8_images_keep_raw_pixels(mnist_dir):
+    """dtype=uint8 keeps the file's 0..255 values."""
+    images = read(mnist_dir.directory, dtype=np.uint8).test.images
+    assert images.dtype == np.uint8
+    np.testing.assert_array_equal(images, mnist_dir.test_images.reshape(20, 784))
+
+
+@pytest.mark.parametrize('dtype, expected', [
+    (np.float32, np.float32), ('float32', np.float32), (np.dtype('float32'), np.float32),
+    (FakeTFDType(np.float32), np.float32),
+    (np.uint8, np.uint8), ('uint8', np.uint8), (np.dtype('uint8'), np.uint8),
+    (FakeTFDType(np.uint8), np.uint8),
+])
+def test_dtype_accepts_numpy_string_and_tensorflow_forms(mnist_dir, dtype, expected):
+    """A numpy type, a dtype name, a np.dtype or a tf.DType-like object all work."""
+    data = read(mnist_dir.directory, dtype=dtype)
+    for split in data:
+        assert split.images.dtype == expected
+
+
+@pytest.mark.parametrize('dtype', [np.float64, np.int32, 'int8', None, object(),
+                                   FakeTFDType(np.float16)])
+def test_other_dtypes_raise_type_error(mnist_dir, dtype):
+    """Only uint8 and float32 images are supported, as in the original."""
+    with pytest.raises(TypeError, match='dtype'):
+        read(mnist_dir.directory, dtype=dtype)
+
+
+def test_reshape_false_keeps_image_shape(mnist_dir):
+    """reshape=False gives [N, 28, 28, 1]."""
+    data = read(mnist_dir.directory, reshape=False)
+    assert data.train.images.shape == (50, 28, 28, 1)
+    assert data.test.images.shape == (20, 28, 28, 1)
+    np.testing.assert_array_equal(data.test.images.reshape(20, 784), scaled(mnist_dir.test_images))
+
+
+def test_one_hot_labels(mnist_dir):
+    """one_hot=True gives [N, 10] rows with a single 1 at the label, float64 as in the original."""
+    data = read(mnist_dir.directory, one_hot=True)
+    labels = data.test.labels
+    assert labels.shape == (20, 10) and labels.dtype == np.float64
+    np.testing.assert_array_equal(labels.sum(axis=1), 1)
+    np.testing.assert_array_equal(labels.argmax(axis=1), mnist_dir.test_labels)
+    np.testing.assert_array_equal(data.validation.labels.argmax(axis=1), mnist_dir.train_labels[:10])
+    assert data.train.one_hot and data.train.next_batch(3)[1].shape == (3, 10)
+
+
+@pytest.mark.parametrize('validation_size', [-1, 61])
+def test_validation_size_outside_train_raises(mnist_dir, validation_size):
+    """validation_size must lie in [0, number of training images]; the message says so."""
+    with pytest.raises(ValueError, match='validation_size %d' % validation_size) as e:
+        read(mnist_dir.directory, validation_size=validation_size)
+    assert '60' in str(e.value)
+
+
+@pytest.mark.parametrize('validation_size, train_size', [(0, 60), (60, 0)])
+def test_validation_size_bounds_are_accepted(mnist_dir, validation_size, train_size):
+    """Both ends of the range work: no validation set, or no training set left."""
+    data = read(mnist_dir.directory, validation_size=validation_size)
+    assert data.validation.num_examples == validation_size
+    assert data.train.num_examples == train_size
+
+
+@pytest.mark.parametrize('one_hot, label', [(False, 0), (True, [1] + [0] * 9)])
+def test_fake_data(tmp_path, one_hot, label):
+    """fake_data gives 10000 all-ones images labelled 0 per split and never touches the disk."""
+    directory = tmp_path / 'never_created'
+    data = input_data.read_data_sets(str(directory), fake_data=True, one_hot=one_hot)
+    assert not directory.exists()
+    for split in data:
+        assert split.num_examples == 10000
+        for fake in (True, False):
+            images, labels = split.next_batch(5, fake_data=fake)
+            assert images.shape == (5, 784)
+            np.testing.assert_array_equal(images, 1)
+            assert labels.tolist() == [label] * 5
+
+
+def test_fake_data_follows_dtype_and_reshape(tmp_path):
+    """Fake images take the requested dtype and shape; pixels stay 1 as in the original."""
+    data = input_data.read_data_sets(str(tmp_path), fake_data=True, dtype=np.uint8, reshape=False)
+    images, _ = data.train.next_batch(2, fake_data=True)
+    assert images.shape == (2, 28, 28, 1) and images.dtype == np.uint8
+    np.testing.assert_array_equal(images, 1)
+
+
+def test_same_seed_gives_same_batches_from_read_data_sets(mnist_dir):
+    """read_data_sets(seed=...) passes the seed to the DataSets: identical runs."""
+    a, b = read(mnist_dir.directory, seed=7), read(mnist_dir.directory, seed=7)
+    for _ in range(8):
+        np.testing.assert_array_equal(a.train.next_batch(20)[1], b.train.next_batch(20)[1])
+
+
+# ---------------------------------------------------------------- DataSet.next_batch
+
+def indexed_dataset(n=10, **kwargs):
+    """A uint8 DataSet whose example i has pixel i and label i, so a batch shows its indices."""
+    images = np.arange(n, dtype=np.uint8).reshape(n, 1, 1, 1)
+    return input_data.DataSet(images, np.arange(n), dtype=np.uint8, **kwargs)
+
+
+def batch_indices(dataset, batch_size, **kwargs):
+    """Returns the file indices of the next batch, checking images and labels moved together."""
+    images, labels = dataset.next_batch(batch_size, **kwargs)
+    np.testing.assert_array_equal(images.ravel(), labels)
+    return labels.tolist()
+
+
+def test_unshuffled_batches_follow_file_order():
+    """shuffle=False serves the file order; a batch crossing the end wraps to the start."""
+    ds = indexed_dataset(10)
+    assert batch_indices(ds, 4, shuffle=False) == [0, 1, 2, 3]
+    assert batch_indices(ds, 4, shuffle=False) == [4, 5, 6, 7]
+    assert ds.epochs_completed == 0
+    assert batch_indices(ds, 4, shuffle=False) == [8, 9, 0, 1]
+    assert ds.epochs_completed == 1
+    assert batch_indices(ds, 4, shuffle=False) == [2, 3, 4, 5]
+
+
+def test_batch_larger_than_half_the_set():
+    """A batch of 7 out of 10 takes the rest of the epoch and then the start of the next."""
+    ds = indexed_dataset(10)
+    assert batch_indices(ds, 7, shuffle=False) == [0, 1, 2, 3, 4, 5, 6]
+    assert batch_indices(ds, 7, shuffle=False) == [7, 8, 9, 0, 1, 2, 3]
+    assert batch_indices(ds, 7, shuffle=False) == [4, 5, 6, 7, 8, 9, 0]
+    assert ds.epochs_completed == 2
+
+
+def test_epochs_completed_counts_batches_that_cross_the_end():
+    """A batch ending exactly at the end does not finish the epoch; the next batch does."""
+    ds = indexed_dataset(10)
+    counts = []
+    for _ in range(5):
+        ds.next_batch(5)
+        counts.append(ds.epochs_completed)
+    assert counts == [0, 0, 1, 1, 2]
+    whole = indexed_dataset(10)
+    whole.next_batch(10)
+    assert whole.epochs_completed == 0
+    whole.next_batch(10)
+    assert whole.epochs_completed == 1
+
+
+def test_shuffled_batch_crossing_the_end_finishes_the_old_epoch_first():
+    """The crossing batch starts with exactly the examples the old epoch had not served yet."""
+    ds = indexed_dataset(10, seed=3)
+    first = batch_indices(ds, 7)
+    second = batch_indices(ds, 7)
+    assert ds.epochs_completed == 1
+    assert sorted(second[:3]) == sorted(set(range(10)) - set(first))
+    assert len(set(second[3:])) == 4
+
+
+def test_shuffle_serves_every_example_once_per_epoch():
+    """Cut into epochs, the stream of shuffled examples is a permutation per epoch."""
+    ds = indexed_dataset(10, seed=5)
+    served = np.concatenate([batch_indices(ds, 7) for _ in range(10)]).reshape(7, 10)
+    for epoch in served:
+        assert sorted(epoch) == list(range(10))
+    assert len({tuple(epoch) for epoch in served}) > 1, 'expected a fresh shuffle each epoch'
+    assert served[0].tolist() != list(range(10))
+    assert ds.epochs_completed == 6
+
+
+def test_same_seed_same_batches_different_seed_different_batches():
+    """The seed alone fixes the batch sequence."""
+    def sequence(seed):
+        ds = indexed_dataset(50, seed=seed)
+        return [batch_indices(ds, 13) for _ in range(12)]
+
+    assert sequence(1) == sequence(1)
+    assert sequence(1) != sequence(2)
+
+
+@pytest.mark.parametrize('seed', [None, 0])
+def test_next_batch_leaves_numpy_global_rng_alone(seed):
+    """Each DataSet has its own RNG; np.random's global state is untouched."""
+    np.random.seed(1234)
+    before = np.random.get_state()
+    ds = indexed_dataset(10, seed=seed)
+    for _ in range(6):
+        ds.next_batch(7)
+    after = np.random.get_state()
+    assert before[0] == after[0] and before[2:] == after[2:]
+    np.testing.assert_array_equal(before[1], after[1])
+
+
+@pytest.mark.parametrize('batch_size', [0, -1, 11])
+def test_batch_size_outside_one_to_num_examples_raises(batch_size):
+    """batch_size must be 1..num_examples."""
+    with pytest.raises(ValueError, match='batch_size %d' % batch_size):
+        indexed_dataset(10).next_batch(batch_size)
+
+
+def test_images_and_labels_count_mismatch_raises():
+    """A DataSet needs one label per image."""
+    with pytest.raises(ValueError, match='labels'):
+        input_data.DataSet(np.zeros((5, 28, 28, 1), np.uint8), np.zeros(4, np.uint8))
+
+
+def test_next_batch_does_not_modify_the_dataset(mnist_dir):
+    """Shuffling permutes an index: images and labels stay in file order, batches are copies."""
+    given_images = mnist_dir.train_images.reshape(60, 28, 28, 1)
+    given_copy = given_images.copy()
+    ds = input_data.DataSet(given_images, mnist_dir.train_labels, seed=0)
+    images_before, labels_before = ds.images.copy(), ds.labels.copy()
+    for _ in range(7):
+        images, labels = ds.next_batch(25)
+        images[:] = 0
+        labels[:] = 0
+    np.testing.assert_array_equal(ds.images, images_before)
+    np.testing.assert_array_equal(ds.labels, labels_before)
+    np.testing.assert_array_equal(ds.images, scaled(mnist_dir.train_images))
+    np.testing.assert_array_equal(given_images, given_copy)
+
+
+# ---------------------------------------------------------------- bad files
+
+HTML_PAGE = (b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Error 404 '
+             b'(Not Found)</title><style>body{margin:7% auto 0;max-width:390px;min-height:180px;'
+             b'padding:30px 0 15px;font:15px/22px arial,sans-serif}</style></head><body>'
+             + b'<p>The requested URL was not found on this server. That is all we know.</p>' * 7
+             + b'</body></html>\n')
+
+
+def read_error(directory):
+    """Returns the message of the DataFileError that reading directory raises."""
+    with pytest.raises(input_data.DataFileError) as e:
+        read(directory)
+    assert isinstance(e.value, ValueError)
+    return str(e.value)
+
+
+def test_html_page_instead_of_gzip(mnist_dir):
+    """An error page saved under an MNIST name is reported as not gzip, probably HTML."""
+    assert 650 < len(HTML_PAGE) < 800
+    path = os.path.join(mnist_dir.directory, TRAIN_IMAGES)
+    with open(path, 'wb') as f:
+        f.write(HTML_PAGE)
+    message = read_error(mnist_dir.directory)
+    assert path in message and 'gzip' in message and 'HTML' in message
+
+
+def test_empty_file(mnist_dir):
+    """A zero-byte file is not a gzip file."""
+    path = os.path.join(mnist_dir.directory, TEST_LABELS)
+    open(path, 'wb').close()
+    message = read_error(mnist_dir.directory)
+    assert path in message and 'gzip' in message
+
+
+def test_truncated_gzip(mnist_dir):
+    """A download cut in half is reported as truncated, naming the file."""
+    path = os.path.join(mnist_dir.directory, TRAIN_IMAGES)
+    with open(path, 'rb') as f:
+        data = f.read()
+    with open(path, 'wb') as f:
+        f.write(data[:len(data) // 2])
+    message = read_error(mnist_dir.directory)
+    assert path in message and 'truncated' in message
+
+
+@pytest.mark.parametrize('name, found, expected', [(TRAIN_IMAGES, 2049, 2051),
+                                                   (TEST_LABELS, 2051, 2049)])
+def test_wrong_magic_number(mnist_dir, name, found, expected):
+    """The message gives the magic number found and the one expected."""
+    path = os.path.join(mnist_dir.directory, name)
+    array = mnist_dir.train_images if name == TRAIN_IMAGES else mnist_dir.test_labels
+    write_idx(path, array, magic=found)
+    message = read_error(mnist_dir.directory)
+    assert path in message and str(found) in message and str(expected) in message
+
+
+@pytest.mark.parametrize('claimed, words', [(65, 'only'), (55, 'more')])
+def test_header_count_disagrees_with_data(mnist_dir, claimed, words):
+    """A header claiming more images than the data holds, or fewer (trailing data), fails."""
+    path = os.path.join(mnist_dir.directory, TRAIN_IMAGES)
+    write_idx(path, mnist_dir.train_images, dims=(claimed, 28, 28))
+    message = read_error(mnist_dir.directory)
+    assert path in message and str(claimed) in message and words in message
+
+
+def test_image_and_label_counts_differ(mnist_dir):
+    """59 labels for 60 images: the message names both files and both counts."""
+    write_idx(os.path.join(mnist_dir.directory, TRAIN_LABELS), mnist_dir.train_labels[:59])
+    message = read_error(mnist_dir.directory)
+    assert TRAIN_IMAGES in message and TRAIN_LABELS in message
+    assert '60' in message and '59' in message
+
+
+def test_label_out_of_range(mnist_dir):
+    """A label of 10 or more is not an MNIST class."""
+    labels = mnist_dir.test_labels.copy()
+    labels[3] = 10
+    path = os.path.join(mnist_dir.directory, TEST_LABELS)
+    write_idx(path, labels)
+    message = read_error(mnist_dir.directory)
+    assert path in message and '10' in message
+
+
+# ---------------------------------------------------------------- downloads
+
+class MirrorHandler(http.server.BaseHTTPRequestHandler):
+    """Serves server.routes: URL path -> (body, behaviour). Anything else is a 404.
+
+    Behaviours: 'full'; 'cut' (promises the whole body, sends half, hangs
+    up); 'trickle' (sends some bytes, then one byte per 50 ms for at most
+    5 s); 'together' (waits, at most 10 s, until a second request for a
+    file arrives, so two clients download it at the same time).
+    """
+
+    def do_GET(self):
+        server = self.server
+        with server.lock:
+            server.requests.append(self.path)
+        body, behaviour = server.routes.get(self.path, (None, None))
+        if body is None:
+            self.send_error(404)
+            return
+        if behaviour == 'together':
+            try:
+                server.barrier.wait(timeout=10)
+            except threading.BrokenBarrierError:
+                pass
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/octet-stream')
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        try:
+            if behaviour == 'cut':
+                self.wfile.write(body[:len(body) // 2])
+            elif behaviour == 'trickle':
+                self.wfile.write(body[:1000])
+                self.wfile.flush()
+                server.first_bytes_sent.set()
+                deadline = time.monotonic() + 5
+                for i in range(1000, len(body)):
+                    if time.monotonic() > deadline:
+                        break
+                    time.sleep(0.05)
+                    self.wfile.write(body[i:i + 1])
+                    self.wfile.flush()
+            else:
+                self.wfile.write(body)
+        except OSError:
+            pass  # the client went away
+
+    def log_message(self, format, *args):
+        pass
+
+
+class LocalServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+
+@pytest.fixture
+def server():
+    """A threaded HTTP server on a free port of 127.0.0.1, stopped after the test."""
+    httpd = LocalServer(('127.0.0.1', 0), MirrorHandler)
+    httpd.base_url = 'http://127.0.0.1:%d/' % httpd.server_address[1]
+    httpd.routes, httpd.requests, httpd.lock = {}, [], threading.Lock()
+    httpd.first_bytes_sent, httpd.barrier = threading.Event(), threading.Barrier(2)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={'poll_interval': 0.05}, daemon=True)
+    thread.start()
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def mirrors(server, monkeypatch):
+    """Two local mirrors, /m1/ and /m2/, standing in for input_data.MIRRORS.
+
+    MNIST_FILES is patched to the size and SHA-256 of the tiny files in
+    `files`; nothing is served until a test calls serve().
+    """
+    files, arrays = mnist_file_bytes()
+    urls = (server.base_url + 'm1/', server.base_url + 'm2/')
+    monkeypatch.setattr(input_data, 'MIRRORS', urls)
+    monkeypatch.setattr(input_data, 'MNIST_FILES', {
+        name: (len(data), hashlib.sha256(data).hexdigest()) for name, data in files.items()})
+    return types.SimpleNamespace(server=server, urls=urls, files=files, arrays=arrays)
+
+
+def serve(server, url, files, behaviour='full'):
+    """Serves files ({name: bytes}) under the base url with the given behaviour."""
+    prefix = url[len(server.base_url) - 1:]
+    for name, data in files.items():
+        server.routes[prefix + name] = (data, behaviour)
+
+
+def flipped(data):
+    """The same number of bytes with the last one changed: same size, other SHA-256."""
+    return data[:-1] + bytes([data[-1] ^ 0xFF])
+
+
+def assert_holds(directory, files, arrays):
+    """directory holds exactly the given files, and they read back as the given arrays."""
+    assert sorted(os.listdir(directory)) == sorted(files)
+    for name, data in files.items():
+        with open(os.path.join(directory, name), 'rb') as f:
+            assert f.read() == data, name
+    data = read(directory, dtype=np.uint8, reshape=False)
+    np.testing.assert_array_equal(data.train.images[..., 0], arrays[0][10:])
+    np.testing.assert_array_equal(data.validation.labels, arrays[1][:10])
+    np.testing.assert_array_equal(data.test.images[..., 0], arrays[2])
+    np.testing.assert_array_equal(data.test.labels, arrays[3])
+
+
+def download_error(directory, source_url):
+    """Returns the message of the DownloadError that read_data_sets raises."""
+    with pytest.raises(input_data.DownloadError) as e:
+        read(directory, source_url=source_url)
+    return str(e.value)
+
+
+def test_download_success_then_no_requests(mirrors, tmp_path):
+    """The four files land intact, with nothing else; a second call downloads nothing."""
+    serve(mirrors.server, mirrors.urls[0], mirrors.files)
+    directory = tmp_path / 'new' / 'data'
+    read(directory, source_url=mirrors.urls[0])
+    assert_holds(directory, mirrors.files, mirrors.arrays)
+    assert sorted(mirrors.server.requests) == sorted('/m1/' + name for name in FILE_NAMES)
+    read(directory, source_url=mirrors.urls[0])
+    assert len(mirrors.server.requests) == 4
+
+
+def test_checksum_mismatch_falls_back_to_second_mirror(mirrors, tmp_path):
+    """Mirror 1 serves other bytes of the right size; mirror 2's verified copy is used."""
+    serve(mirrors.server, mirrors.urls[0], {n: flipped(d) for n, d in mirrors.files.items()})
+    serve(mirrors.server, mirrors.urls[1], mirrors.files)
+    read(tmp_path, source_url=mirrors.urls[0])
+    assert_holds(tmp_path, mirrors.files, mirrors.arrays)
+    assert mirrors.server.requests[:2] == ['/m1/' + TRAIN_IMAGES, '/m2/' + TRAIN_IMAGES]
+
+
+def test_source_url_mirror_is_tried_first(mirrors, tmp_path):
+    """source_url picks which mirror goes first; the other is the fallback."""
+    serve(mirrors.server, mirrors.urls[0], mirrors.files)
+    read(tmp_path, source_url=mirrors.urls[1])
+    assert_holds(tmp_path, mirrors.files, mirrors.arrays)
+    assert mirrors.server.requests[:2] == ['/m2/' + TRAIN_IMAGES, '/m1/' + TRAIN_IMAGES]
+
+
+def test_checksum_mismatch_everywhere(mirrors, tmp_path):
+    """The error names the file, both digests and both URLs, and suggests copying by hand."""
+    bad = {n: flipped(d) for n, d in mirrors.files.items()}
+    for url in mirrors.urls:
+        serve(mirrors.server, url, bad)
+    message = download_error(tmp_path, mirrors.urls[0])
+    assert TRAIN_IMAGES in message
+    assert input_data.MNIST_FILES[TRAIN_IMAGES][1] in message
+    assert hashlib.sha256(bad[TRAIN_IMAGES]).hexdigest() in message
+    for url in mirrors.urls:
+        assert url + TRAIN_IMAGES in message
+    assert 'by hand' in message and str(tmp_path) in message
+    assert os.listdir(tmp_path) == []
+
+
+def test_not_found_everywhere(mirrors, tmp_path):
+    """404 on both mirrors: the error lists both URLs and the status; nothing is left."""
+    message = download_error(tmp_path, mirrors.urls[0])
+    assert '404' in message
+    for url in mirrors.urls:
+        assert url + TRAIN_IMAGES in message
+    assert os.listdir(tmp_path) == []
+
+
+def test_transfer_cut_short_everywhere(mirrors, tmp_path):
+    """A connection closed after half of Content-Length fails; no partial file remains."""
+    for url in mirrors.urls:
+        serve(mirrors.server, url, mirrors.files, 'cut')
+    message = download_error(tmp_path, mirrors.urls[0])
+    size = len(mirrors.files[TRAIN_IMAGES])
+    assert 'received %d bytes, expected %d' % (size // 2, size) in message
+    for url in mirrors.urls:
+        assert url + TRAIN_IMAGES in message
+    assert os.listdir(tmp_path) == []
+
+
+def test_transfer_cut_short_falls_back_to_second_mirror(mirrors, tmp_path):
+    """Mirror 1 hangs up halfway; mirror 2 delivers."""
+    serve(mirrors.server, mirrors.urls[0], mirrors.files, 'cut')
+    serve(mirrors.server, mirrors.urls[1], mirrors.files)
+    read(tmp_path, source_url=mirrors.urls[0])
+    assert_holds(tmp_path, mirrors.files, mirrors.arrays)
+
+
+def test_custom_source_url_skips_checksums_and_mirrors(mirrors, tmp_path):
+    """Files from a URL that is not a known mirror need not match MNIST_FILES."""
+    other_files, other_arrays = mnist_file_bytes(seed=1)
+    serve(mirrors.server, mirrors.urls[0], mirrors.files)
+    serve(mirrors.server, mirrors.server.base_url + 'custom/', other_files)
+    read(tmp_path, source_url=mirrors.server.base_url + 'custom')
+    assert_holds(tmp_path, other_files, other_arrays)
+    assert all(path.startswith('/custom/') for path in mirrors.server.requests)
+
+
+def test_custom_source_url_html_page_is_rejected(mirrors, tmp_path):
+    """Without checksums the gzip/IDX check still rejects an HTML page, and only that URL is tried."""
+    custom = mirrors.server.base_url + 'custom/'
+    serve(mirrors.server, custom, {TRAIN_IMAGES: HTML_PAGE})
+    serve(mirrors.server, mirrors.urls[1], mirrors.files)
+    message = download_error(tmp_path, custom)
+    assert custom + TRAIN_IMAGES in message
+    assert 'DataFileError' in message and 'HTML' in message
+    assert mirrors.server.requests == ['/custom/' + TRAIN_IMAGES]
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize('behaviour', ['full', 'cut'])
+def test_fallback_without_o_tmpfile_leaves_no_part_file(mirrors, tmp_path, monkeypatch, behaviour):
+    """Where O_TMPFILE is missing, the hidden .part file is renamed into place or removed."""
+    monkeypatch.delattr(os, 'O_TMPFILE', raising=False)
+    serve(mirrors.server, mirrors.urls[0], mirrors.files, behaviour)
+    if behaviour == 'full':
+        read(tmp_path, source_url=mirrors.urls[0])
+        assert_holds(tmp_path, mirrors.files, mirrors.arrays)
+        assert all(os.stat(tmp_path / name).st_mode & 0o777 == 0o644 for name in FILE_NAMES)
+    else:
+        download_error(tmp_path, mirrors.urls[0])
+        assert os.listdir(tmp_path) == []
+
+
+def test_download_progress_goes_to_stderr(mirrors, tmp_path, capsys):
+    """Each download reports its progress on stderr, naming the file."""
+    serve(mirrors.server, mirrors.urls[0], mirrors.files)
+    read(tmp_path, source_url=mirrors.urls[0])
+    err = capsys.readouterr().err
+    for name in FILE_NAMES:
+        assert 'Downloading %s: 100%%' % name in err
+
+
+CHILD = r'''
+import json, sys
+from mnist import input_data
+args = json.loads(sys.argv[1])
+input_data.MIRRORS = tuple(args['mirrors'])
+input_data.MNIST_FILES = {name: tuple(value) for name, value in args['files'].items()}
+if args['call'] == 'maybe_download':
+    input_data.maybe_download(args['name'], args['directory'], source_url=args['mirrors'][0])
+else:
+    input_data.read_data_sets(args['directory'], validation_size=10, source_url=args['mirrors'][0])
+'''
+
+
+def start_child(mirrors, directory, call, name=None):
+    """Starts a Python process that runs maybe_download or read_data_sets against the mirrors."""
+    args = dict(call=call, name=name, directory=str(directory), mirrors=mirrors.urls,
+                files=input_data.MNIST_FILES)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [REPO_ROOT] + [p for p in [os.environ.get('PYTHONPATH')] if p]))
+    return subprocess.Popen([sys.executable, '-c', CHILD, json.dumps(args)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def files_open_in(pid, directory):
+    """The targets of the process's open file descriptors that lie in directory."""
+    found = []
+    fd_dir = '/proc/%d/fd' % pid
+    for fd in os.listdir(fd_dir):
+        try:
+            target = os.readlink(os.path.join(fd_dir, fd))
+        except OSError:
+            continue
+        if target.startswith(str(directory) + os.sep):
+            found.append(target)
+    return found
+
+
+def supports_o_tmpfile(directory):
+    try:
+        os.close(os.open(directory, os.O_TMPFILE | os.O_RDWR, 0o600))
+        return True
+    except (AttributeError, OSError):
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith('linux'), reason='needs /proc and O_TMPFILE')
+def test_killed_download_leaves_nothing(mirrors, tmp_path):
+    """SIGKILL in the middle of a transfer leaves no file, not even a hidden partial one."""
+    if not supports_o_tmpfile(tmp_path):
+        pytest.skip('%s does not support O_TMPFILE, so the fallback .part file would stay' % tmp_path)
+    serve(mirrors.server, mirrors.urls[0], mirrors.files, 'trickle')
+    child = start_child(mirrors, tmp_path, 'maybe_download', TRAIN_IMAGES)
+    try:
+        assert mirrors.server.first_bytes_sent.wait(timeout=20), 'the child never connected'
+        # Wait until the child holds its download file open, so the checks are not vacuous.
+        deadline = time.monotonic() + 10
+        while not files_open_in(child.pid, tmp_path):
+            assert time.monotonic() < deadline and child.poll() is None, child.communicate()
+            time.sleep(0.02)
+        assert os.listdir(tmp_path) == []
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.communicate(timeout=10)
+    assert child.returncode == -signal.SIGKILL
+    assert os.listdir(tmp_path) == []
+
+
+def test_two_processes_download_into_the_same_directory(mirrors, tmp_path):
+    """Two read_data_sets racing on one empty directory both succeed with intact files."""
+    serve(mirrors.server, mirrors.urls[0], mirrors.files, 'together')
+    children = [start_child(mirrors, tmp_path, 'read_data_sets') for _ in range(2)]
+    try:
+        for child in children:
+            out, err = child.communicate(timeout=60)
+            assert child.returncode == 0, err.decode()
+            for name in FILE_NAMES:
+                assert 'Downloading %s' % name in err.decode()
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+                child.communicate(timeout=10)
+    assert not mirrors.server.barrier.broken, 'the two downloads did not overlap'
+    assert len(mirrors.server.requests) == 8
+    assert_holds(tmp_path, mirrors.files, mirrors.arrays)
+
+
+# ---------------------------------------------------------------- the real data
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.path.isdir(FASHION_MNIST_DIR),
+                    reason='Fashion-MNIST is not installed at %s' % FASHION_MNIST_DIR)
+def test_fashion_mnist():
+    """The installed Fashion-MNIST reads with the standard split, range and balanced classes."""
+    data = input_data.read_data_sets(FASHION_MNIST_DIR, one_hot=True)
+    for split, n in zip(data, (55000, 5000, 10000)):
+        assert split.images.shape == (n, 784) and split.labels.shape == (n, 10)
+    assert data.train.images.min() == 0 and data.train.images.max() == 1
+    train_share = data.train.labels.sum(axis=0) / 55000
+    assert np.all((train_share > 0.09) & (train_share < 0.11)), train_share
+    np.testing.assert_array_equal(data.test.labels.sum(axis=0), 1000)
