@@ -27,6 +27,17 @@ def positive_float(text):
     return value
 
 
+def keep_probability(text):
+    """argparse type: a probability of keeping a unit, greater than 0 and at most 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError('expected a keep probability in (0, 1], got %r' % text)
+    return value
+
+
 def training_parser(model, description, data_flag='--data_dir'):
     """The flags of a training script for `model`, defaulting to its tutorial's settings."""
     defaults = training.default_config(model)

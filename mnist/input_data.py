@@ -406,9 +406,16 @@ def maybe_download(filename, work_directory, source_url=DEFAULT_SOURCE_URL):
                            ', '.join(FILE_NAMES), work_directory))
 
 
-def _extract(path, extract, **kwargs):
-    with open(path, 'rb') as f:
-        return extract(f, **kwargs)
+def _read_split(images_path, labels_path, one_hot):
+    """Returns (uint8 images [N, rows, cols, 1], labels) of one split, checking their counts agree."""
+    with open(images_path, 'rb') as f:
+        images = extract_images(f)
+    with open(labels_path, 'rb') as f:
+        labels = extract_labels(f, one_hot=one_hot)
+    if len(images) != len(labels):
+        raise DataFileError('%s holds %d images but %s holds %d labels: expected as many labels '
+                            'as images.' % (images_path, len(images), labels_path, len(labels)))
+    return images, labels
 
 
 def read_data_sets(train_dir, fake_data=False, one_hot=False, dtype=np.float32,
@@ -427,24 +434,15 @@ def read_data_sets(train_dir, fake_data=False, one_hot=False, dtype=np.float32,
         return Datasets(train=fake(), validation=fake(), test=fake())
 
     paths = [maybe_download(name, train_dir, source_url) for name in FILE_NAMES]
-    train_images_path, train_labels_path, test_images_path, test_labels_path = paths
-    train_images = _extract(train_images_path, extract_images)
-    train_labels = _extract(train_labels_path, extract_labels, one_hot=one_hot)
-    test_images = _extract(test_images_path, extract_images)
-    test_labels = _extract(test_labels_path, extract_labels, one_hot=one_hot)
-    for images, labels, images_path, labels_path in (
-            (train_images, train_labels, train_images_path, train_labels_path),
-            (test_images, test_labels, test_images_path, test_labels_path)):
-        if len(images) != len(labels):
-            raise DataFileError('%s holds %d images but %s holds %d labels: expected as many '
-                                'labels as images.' % (images_path, len(images), labels_path,
-                                                       len(labels)))
+    options = dict(dtype=dtype, reshape=reshape, seed=seed)
+    # One split at a time, so the uint8 training images are freed before the
+    # test file is read: peak memory stays near the float32 arrays themselves.
+    train_images, train_labels = _read_split(paths[0], paths[1], one_hot)
     if not 0 <= validation_size <= len(train_images):
         raise ValueError('validation_size %d: expected a value between 0 and %d, the number of '
                          'training images.' % (validation_size, len(train_images)))
-
-    options = dict(dtype=dtype, reshape=reshape, seed=seed)
     validation = DataSet(train_images[:validation_size], train_labels[:validation_size], **options)
     train = DataSet(train_images[validation_size:], train_labels[validation_size:], **options)
-    test = DataSet(test_images, test_labels, **options)
+    del train_images, train_labels
+    test = DataSet(*_read_split(paths[2], paths[3], one_hot), **options)
     return Datasets(train=train, validation=validation, test=test)

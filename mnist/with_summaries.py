@@ -1,0 +1,199 @@
+"""The TensorBoard tutorial (the tutorial's mnist_with_summaries.py): a network that summarizes itself.
+
+784 -> 500 ReLU ('layer1') -> dropout -> 10 linear ('layer2'), trained with
+Adam. Every weight and bias gets mean, stddev, min, max and a histogram; every
+layer histograms its pre-activations and activations; 10 input digits go in
+as images. Training summaries go to LOG_DIR/train, test-set cross entropy and
+accuracy to LOG_DIR/test under the same tags, so TensorBoard draws the two
+curves in one chart. `run(config)` is scripts/mnist_with_summaries.py.
+"""
+import dataclasses
+import glob
+import os
+import sys
+from typing import Optional
+
+import tensorflow as tf
+
+from mnist import input_data, layers, training
+from mnist.layers import IMAGE_PIXELS, IMAGE_SIZE, NUM_CLASSES
+
+v1 = tf.compat.v1
+
+HIDDEN_UNITS = 500
+NUM_IMAGES = 10  # input digits shown in TensorBoard's Images tab
+
+
+@dataclasses.dataclass
+class SummariesConfig:
+    """The tutorial's settings; the script's flags override them."""
+    max_steps: int = 1000
+    learning_rate: float = 0.001
+    dropout: float = 0.9          # the probability of KEEPING a hidden unit while training
+    batch_size: int = 100
+    data_dir: str = 'MNIST_data'
+    log_dir: str = os.path.join(training.LOG_ROOT, 'mnist_with_summaries')
+    fake_data: bool = False
+    seed: Optional[int] = None
+    eval_every: int = 10          # steps between test-set evaluations
+    trace_every: int = 100        # steps between run-metadata traces
+
+
+def variable_summaries(var):
+    """Adds scalars mean, stddev, max, min and a histogram of `var` (float32, any shape) under 'summaries'."""
+    with tf.name_scope('summaries'):
+        mean = tf.reduce_mean(var)
+        v1.summary.scalar('mean', mean)
+        with tf.name_scope('stddev'):
+            stddev = tf.sqrt(tf.reduce_mean(tf.square(var - mean)))
+        v1.summary.scalar('stddev', stddev)
+        v1.summary.scalar('max', tf.reduce_max(var))
+        v1.summary.scalar('min', tf.reduce_min(var))
+        v1.summary.histogram('histogram', var)
+
+
+def nn_layer(input_tensor, input_dim, output_dim, layer_name, act=tf.nn.relu):
+    """One dense layer, act(x W + b), with summaries of W, b, x W + b and the output.
+
+    Args:
+      input_tensor: float32 [batch_size, input_dim].
+    Returns:
+      float32 [batch_size, output_dim].
+    """
+    with tf.name_scope(layer_name):
+        with tf.name_scope('weights'):
+            weights = layers.weights([input_dim, output_dim], stddev=0.1)
+            variable_summaries(weights)
+        with tf.name_scope('biases'):
+            biases = layers.constant_biases(output_dim, 0.1)
+            variable_summaries(biases)
+        with tf.name_scope('Wx_plus_b'):
+            preactivate = tf.matmul(input_tensor, weights) + biases
+            v1.summary.histogram('pre_activations', preactivate)
+        activations = act(preactivate, name='activation')
+        v1.summary.histogram('activations', activations)
+        return activations
+
+
+@dataclasses.dataclass
+class SummariesGraph:
+    """The tensors the loop feeds and fetches."""
+    images: tf.Tensor         # float32 [None, 784] placeholder
+    labels: tf.Tensor         # int32 [None] placeholder of class indices
+    keep_prob: tf.Tensor      # float32 scalar, 1.0 unless fed
+    cross_entropy: tf.Tensor  # float32 scalar, the batch mean
+    correct: tf.Tensor        # int32 scalar, correct predictions in the batch
+    train_op: tf.Operation
+    summaries: tf.Tensor      # string scalar, every summary above merged
+
+    def feed(self, images, labels, keep_prob=1.0):
+        return {self.images: images, self.labels: labels, self.keep_prob: keep_prob}
+
+
+def build_graph(learning_rate):
+    """Builds the network, its loss, Adam and all summaries in the default graph."""
+    with tf.name_scope('input'):
+        images = v1.placeholder(tf.float32, [None, IMAGE_PIXELS], name='x-input')
+        labels = v1.placeholder(tf.int32, [None], name='y-input')
+    with tf.name_scope('input_reshape'):
+        v1.summary.image('input', tf.reshape(images, [-1, IMAGE_SIZE, IMAGE_SIZE, 1]), NUM_IMAGES)
+    hidden1 = nn_layer(images, IMAGE_PIXELS, HIDDEN_UNITS, 'layer1')
+    with tf.name_scope('dropout'):
+        keep_prob = v1.placeholder_with_default(1.0, [], name='keep_probability')
+        v1.summary.scalar('dropout_keep_probability', keep_prob)
+        # TF 2's dropout takes the rate to DROP: the tutorial's keep_prob 0.9 is rate 0.1.
+        dropped = tf.nn.dropout(hidden1, rate=1.0 - keep_prob)
+    logits = nn_layer(dropped, HIDDEN_UNITS, NUM_CLASSES, 'layer2', act=tf.identity)
+    with tf.name_scope('cross_entropy'):
+        cross_entropy = layers.loss(logits, labels)
+    v1.summary.scalar('cross_entropy', cross_entropy)
+    with tf.name_scope('train'):
+        train_op = v1.train.AdamOptimizer(learning_rate).minimize(cross_entropy)
+    with tf.name_scope('accuracy'):
+        correct = layers.correct_count(logits, labels)
+        accuracy = tf.cast(correct, tf.float32) / tf.cast(tf.shape(labels)[0], tf.float32)
+    v1.summary.scalar('accuracy', accuracy)
+    return SummariesGraph(images=images, labels=labels, keep_prob=keep_prob,
+                          cross_entropy=cross_entropy, correct=correct, train_op=train_op,
+                          summaries=v1.summary.merge_all())
+
+
+def evaluate(sess, graph, data_set, batch_size=training.EVAL_BATCH_SIZE):
+    """Accuracy and mean cross entropy over all of `data_set`, fed `batch_size` images at a time.
+
+    Returns {'num_examples', 'num_correct', 'precision', 'cross_entropy'}.
+    """
+    images, labels = data_set.images, data_set.labels
+    num_examples = data_set.num_examples
+    num_correct, total_cross_entropy = 0, 0.0
+    for start in range(0, num_examples, batch_size):
+        batch_labels = labels[start:start + batch_size]
+        correct, mean = sess.run([graph.correct, graph.cross_entropy],
+                                 graph.feed(images[start:start + batch_size], batch_labels))
+        num_correct += int(correct)
+        total_cross_entropy += float(mean) * len(batch_labels)
+    return {'num_examples': num_examples, 'num_correct': num_correct,
+            'precision': num_correct / num_examples if num_examples else 0.0,
+            'cross_entropy': total_cross_entropy / num_examples if num_examples else 0.0}
+
+
+def _warn_if_old_events(log_dir):
+    """The tutorial deleted log_dir; we keep it, and say when a new run's points will mix with old ones."""
+    if glob.glob(os.path.join(log_dir, '*', 'events.out.tfevents.*')):
+        print('Note: %s already holds events of an earlier run; TensorBoard will draw both on the '
+              'same curves. Use a new --log_dir for a clean chart.' % log_dir, file=sys.stderr)
+
+
+def run(config, data_sets=None):
+    """Trains for config.max_steps steps, printing the tutorial's lines and writing its summaries.
+
+    Every config.eval_every steps, and after the last, evaluates the whole
+    test set (in batches) and prints 'Accuracy at step N: A', where N is the
+    number of training steps done. Every config.trace_every steps writes run
+    metadata (a full trace of compute and memory). Returns {'global_step',
+    'train_cross_entropy' (of the last batch), 'test': {num_examples,
+    num_correct, precision, cross_entropy}}.
+    """
+    if data_sets is None:
+        data_sets = input_data.read_data_sets(config.data_dir, fake_data=config.fake_data,
+                                              seed=config.seed)
+    _warn_if_old_events(config.log_dir)
+    metrics = {}
+    with tf.Graph().as_default() as graph_def:
+        if config.seed is not None:
+            v1.set_random_seed(config.seed)
+        graph = build_graph(config.learning_rate)
+        with v1.Session(config=training.session_config()) as sess, \
+                v1.summary.FileWriter(os.path.join(config.log_dir, 'train'), graph_def) as train_writer, \
+                v1.summary.FileWriter(os.path.join(config.log_dir, 'test')) as test_writer:
+
+            def test_point(step):
+                metrics['test'] = evaluate(sess, graph, data_sets.test)
+                for tag, key in (('accuracy', 'precision'), ('cross_entropy', 'cross_entropy')):
+                    training.write_scalar(test_writer, tag, metrics['test'][key], step)
+                test_writer.flush()
+                print('Accuracy at step %s: %s' % (step, metrics['test']['precision']))
+
+            sess.run(v1.global_variables_initializer())
+            for step in range(config.max_steps):
+                if step % config.eval_every == 0:
+                    test_point(step)
+                images, labels = data_sets.train.next_batch(config.batch_size, config.fake_data)
+                fetches = [graph.summaries, graph.cross_entropy, graph.train_op]
+                feed = graph.feed(images, labels, config.dropout)
+                if step % config.trace_every == config.trace_every - 1:
+                    run_metadata = v1.RunMetadata()
+                    summary, cross_entropy, _ = sess.run(
+                        fetches, feed, options=v1.RunOptions(trace_level=v1.RunOptions.FULL_TRACE),
+                        run_metadata=run_metadata)
+                    train_writer.add_run_metadata(run_metadata, 'step%03d' % step, step)
+                    print('Adding run metadata for', step)
+                else:
+                    summary, cross_entropy, _ = sess.run(fetches, feed)
+                train_writer.add_summary(summary, step)
+                metrics['train_cross_entropy'] = float(cross_entropy)
+                if step % config.eval_every == 0:
+                    train_writer.flush()
+            test_point(config.max_steps)
+    metrics['global_step'] = config.max_steps
+    return metrics
