@@ -9,6 +9,7 @@ setup(
     install_requires=['tensorflow>=2.16', 'tensorboard', 'numpy'],
     extras_require={
         'plot': ['matplotlib'],
-        'test': ['pytest', 'matplotlib'],
+        'browser': ['websocket-client'],
+        'test': ['pytest', 'matplotlib', 'websocket-client'],
     },
 )

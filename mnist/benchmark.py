@@ -1,15 +1,27 @@
-"""Side-by-side timing and memory figures, on real data: `python -m mnist.benchmark`.
+"""Side-by-side speed and memory figures on real data: `python -m mnist.benchmark`.
 
-Each figure is the median over --repeats runs. The machine is shared and
-noisy, so read the ratios, not the absolute times.
+For each model at its tutorial's batch size it measures, after a warm-up:
+our training loop (steps/s and examples/s), the floor (`Session.run` of the
+bare train op fed one fixed batch), the same model trained by `tf.keras`
+`model.fit`, and batched evaluation; plus `read_data_sets`, and peak RSS of
+CNN training with its test evaluation. Every figure is the median over
+--repeats runs. The machine is shared and noisy: read the ratios, which come
+from the same run, rather than the absolute times.
 """
 import argparse
+import contextlib
+import dataclasses
+import io
 import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
+import time
 
 FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist'
+MODEL_ORDER = ('softmax', 'fully_connected', 'cnn')
 
 # Run in a fresh interpreter per repeat, so its peak RSS is this call's alone.
 _READ_DATA_SETS_CHILD = '''
@@ -24,15 +36,219 @@ peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"seconds": seconds, "peak_rss_mb_above_import": (peak - before) / 1024}))
 '''
 
+# Peak RSS of a whole CNN training run with its test evaluation, as a user runs it.
+_CNN_RSS_CHILD = '''
+import json, resource, sys
+from mnist import training
+config = training.default_config('cnn')
+config.data_dir, config.log_dir, config.max_steps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+config.mixed_precision = sys.argv[4] == '1'
+training.run_training(config)
+print(json.dumps({"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+'''
+
+
+@dataclasses.dataclass
+class Budget:
+    """Steps per timed run (the loop is timed as the difference of a run of 2n and one of n)."""
+    steps: dict
+    keras_steps: dict
+    repeats: int
+    rss_steps: int
+
+
+FULL = Budget(steps={'softmax': 2000, 'fully_connected': 2000, 'cnn': 200},
+              keras_steps={'softmax': 1000, 'fully_connected': 1000, 'cnn': 200},
+              repeats=5, rss_steps=300)
+QUICK = Budget(steps={'softmax': 20, 'fully_connected': 20, 'cnn': 4},
+               keras_steps={'softmax': 10, 'fully_connected': 10, 'cnn': 4},
+               repeats=1, rss_steps=4)
+
+
+def _child_json(code, *args):
+    child = subprocess.run([sys.executable, '-c', code, *map(str, args)],
+                           capture_output=True, text=True)
+    if child.returncode:
+        raise RuntimeError('benchmark child failed:\n' + child.stderr[-2000:])
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
 
 def measure_read_data_sets(data_dir, repeats):
     """Median wall seconds of read_data_sets(data_dir) and its peak RSS above the TF import (MB)."""
-    runs = []
-    for _ in range(repeats):
-        child = subprocess.run([sys.executable, '-c', _READ_DATA_SETS_CHILD, data_dir],
-                               capture_output=True, text=True, check=True)
-        runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
+    runs = [_child_json(_READ_DATA_SETS_CHILD, data_dir) for _ in range(repeats)]
     return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+def _config(model, steps, log_dir, mixed_precision=False):
+    from mnist import training
+    config = training.default_config(model)
+    config.max_steps, config.log_dir, config.seed = steps, log_dir, 0
+    config.checkpoint_every = steps + 1  # one save, at the end, in both timed runs
+    config.mixed_precision = mixed_precision
+    return config
+
+
+def _timed_run(config, data_sets):
+    from mnist import training
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):
+        training.run_training(config, data_sets)
+    return time.perf_counter() - start
+
+
+def measure_our_loop(model, data_sets, steps, repeats, mixed_precision=False):
+    """Steps/s of training.run_training's loop: (time of 2n steps - time of n steps) / n.
+
+    Graph building, initialization, the final save and evaluation cancel out.
+    """
+    rates = []
+    with tempfile.TemporaryDirectory() as log_root:
+        _timed_run(_config(model, steps, os.path.join(log_root, 'warm'), mixed_precision), data_sets)
+        for repeat in range(repeats):
+            short = _timed_run(_config(model, steps, os.path.join(log_root, 's%d' % repeat),
+                                       mixed_precision), data_sets)
+            long = _timed_run(_config(model, 2 * steps, os.path.join(log_root, 'l%d' % repeat),
+                                      mixed_precision), data_sets)
+            rates.append(steps / max(long - short, 1e-9))
+    return statistics.median(rates)
+
+
+def measure_floor_and_eval(model, data_sets, steps, repeats, mixed_precision=False):
+    """(µs per Session.run of the bare train op fed one fixed batch, eval examples/s of the test set)."""
+    import tensorflow as tf
+    from mnist import training
+    v1 = tf.compat.v1
+    batch_size = training.default_config(model).batch_size
+    images, labels = data_sets.train.images[:batch_size], data_sets.train.labels[:batch_size]
+    with tf.Graph().as_default():
+        v1.set_random_seed(0)
+        graph = training.build_graph(model, training.default_config(model).learning_rate)
+        with v1.Session(config=training.session_config(mixed_precision)) as sess:
+            sess.run(v1.global_variables_initializer())
+            feed = graph.feed(images, labels, keep_prob=0.5)
+            for _ in range(max(steps // 10, 2)):
+                sess.run(graph.train_op, feed)
+            floors, evals = [], []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                for _ in range(steps):
+                    sess.run(graph.train_op, feed)
+                floors.append((time.perf_counter() - start) / steps * 1e6)
+                start = time.perf_counter()
+                training.do_eval(sess, graph, data_sets.test, verbose=False)
+                evals.append(data_sets.test.num_examples / (time.perf_counter() - start))
+    return statistics.median(floors), statistics.median(evals)
+
+
+def keras_model(model):
+    """The same architecture, initialization, loss and optimizer as mnist.<model>, in tf.keras."""
+    import math
+    import tensorflow as tf
+    keras = tf.keras
+    normal = keras.initializers.TruncatedNormal
+
+    if model == 'softmax':
+        layers = [keras.layers.Dense(10, kernel_initializer='zeros')]
+        optimizer = keras.optimizers.SGD(0.5)
+    elif model == 'fully_connected':
+        layers = [keras.layers.Dense(128, 'relu', kernel_initializer=normal(stddev=1 / math.sqrt(784))),
+                  keras.layers.Dense(32, 'relu', kernel_initializer=normal(stddev=1 / math.sqrt(128))),
+                  keras.layers.Dense(10, kernel_initializer=normal(stddev=1 / math.sqrt(32)))]
+        optimizer = keras.optimizers.SGD(0.01)
+    else:
+        conv = dict(padding='same', activation='relu', kernel_initializer=normal(stddev=0.1),
+                    bias_initializer=keras.initializers.Constant(0.1))
+        dense = dict(kernel_initializer=normal(stddev=0.1),
+                     bias_initializer=keras.initializers.Constant(0.1))
+        layers = [keras.layers.Reshape((28, 28, 1)),
+                  keras.layers.Conv2D(32, 5, **conv), keras.layers.MaxPooling2D(2, padding='same'),
+                  keras.layers.Conv2D(64, 5, **conv), keras.layers.MaxPooling2D(2, padding='same'),
+                  keras.layers.Flatten(), keras.layers.Dense(1024, 'relu', **dense),
+                  keras.layers.Dropout(0.5), keras.layers.Dense(10, **dense)]
+        optimizer = keras.optimizers.Adam(1e-4, epsilon=1e-8)  # TF 1.x AdamOptimizer's epsilon
+    net = keras.Sequential([keras.Input((784,))] + layers)
+    net.compile(optimizer=optimizer,
+                loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return net
+
+
+def measure_keras(model, data_sets, steps, repeats):
+    """Training steps/s of keras_model(model).fit over `steps` batches (after a warm-up fit)."""
+    from mnist import training
+    batch_size = training.default_config(model).batch_size
+    images = data_sets.train.images[:steps * batch_size]
+    labels = data_sets.train.labels[:steps * batch_size].astype('int32')
+    net = keras_model(model)
+    net.fit(images[:batch_size * 2], labels[:batch_size * 2], batch_size=batch_size, verbose=0)
+    rates = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        net.fit(images, labels, batch_size=batch_size, epochs=1, shuffle=True, verbose=0)
+        rates.append(steps / (time.perf_counter() - start))
+    return statistics.median(rates)
+
+
+def measure_cnn_rss(data_dir, steps, mixed_precision=False):
+    """Peak RSS (MB) of a CNN training run of `steps` steps with its test evaluation."""
+    with tempfile.TemporaryDirectory() as log_dir:
+        return _child_json(_CNN_RSS_CHILD, data_dir, log_dir, steps, int(mixed_precision))['peak_rss_mb']
+
+
+def run(data_dir=FASHION_MNIST_DIR, budget=FULL, mixed_precision=None, progress=sys.stderr):
+    """Measures everything; returns the figures as a dict (what --json writes)."""
+    from mnist import input_data, training
+
+    def note(text):
+        print(text, file=progress, flush=True)
+
+    if mixed_precision is None:
+        mixed_precision = training.mixed_precision_device() is not None
+    results = {'data_dir': data_dir, 'repeats': budget.repeats, 'models': {}}
+    note('read_data_sets ...')
+    results['read_data_sets'] = measure_read_data_sets(data_dir, budget.repeats)
+    with contextlib.redirect_stdout(io.StringIO()):
+        data_sets = input_data.read_data_sets(data_dir, seed=0)
+    variants = [(m, False) for m in MODEL_ORDER] + ([('cnn', True)] if mixed_precision else [])
+    for model, mixed in variants:
+        key = model + ('_mixed_precision' if mixed else '')
+        note('%s ...' % key)
+        batch_size = training.default_config(model).batch_size
+        steps = budget.steps[model]
+        ours = measure_our_loop(model, data_sets, steps, budget.repeats, mixed)
+        floor_us, eval_rate = measure_floor_and_eval(model, data_sets, steps, budget.repeats, mixed)
+        figures = {'batch_size': batch_size, 'steps_per_s': ours,
+                   'examples_per_s': ours * batch_size, 'floor_us_per_step': floor_us,
+                   'ours_over_floor': ours * floor_us / 1e6, 'eval_examples_per_s': eval_rate}
+        if not mixed:
+            keras = measure_keras(model, data_sets, budget.keras_steps[model], budget.repeats)
+            figures.update(keras_steps_per_s=keras, ours_over_keras=ours / keras)
+        results['models'][key] = figures
+    note('CNN peak RSS ...')
+    results['cnn_peak_rss_mb'] = measure_cnn_rss(data_dir, budget.rss_steps)
+    return results
+
+
+def format_table(results):
+    """The figures as a plain-text table."""
+    lines = ['%-26s %9s %10s %11s %10s %11s %10s %12s' % (
+        'model (batch)', 'steps/s', 'examples/s', 'floor us', 'ours/floor', 'keras st/s',
+        'ours/keras', 'eval ex/s')]
+    for key, f in results['models'].items():
+        keras = ('%11.0f %10.2f' % (f['keras_steps_per_s'], f['ours_over_keras'])
+                 if 'keras_steps_per_s' in f else '%11s %10s' % ('-', '-'))
+        lines.append('%-26s %9.0f %10.0f %11.0f %10.2f %s %12.0f' % (
+            '%s (%d)' % (key, f['batch_size']), f['steps_per_s'], f['examples_per_s'],
+            f['floor_us_per_step'], f['ours_over_floor'], keras, f['eval_examples_per_s']))
+    read = results['read_data_sets']
+    lines.append('read_data_sets: %.3f s, peak RSS %.0f MB above the TensorFlow import'
+                 % (read['seconds'], read['peak_rss_mb_above_import']))
+    lines.append('CNN training with test evaluation: peak RSS %.0f MB' % results['cnn_peak_rss_mb'])
+    if 'cnn_mixed_precision' in results['models']:
+        speedup = (results['models']['cnn_mixed_precision']['examples_per_s']
+                   / results['models']['cnn']['examples_per_s'])
+        lines.append('CNN bfloat16 mixed precision / fp32: %.2fx examples/s' % speedup)
+    lines.append('(medians of %d repeats)' % results['repeats'])
+    return '\n'.join(lines)
 
 
 def main(argv=None):
@@ -40,13 +256,12 @@ def main(argv=None):
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument('--data_dir', default=FASHION_MNIST_DIR,
                         help='Directory with the four MNIST-format .gz files.')
-    parser.add_argument('--repeats', type=int, default=5, help='Runs per figure; medians are shown.')
+    parser.add_argument('--quick', action='store_true',
+                        help='A few steps and one repeat: checks that everything runs.')
     parser.add_argument('--json', default=None, help='Also write the figures to this JSON file.')
     args = parser.parse_args(argv)
-    results = {'read_data_sets': measure_read_data_sets(args.data_dir, args.repeats)}
-    read = results['read_data_sets']
-    print('read_data_sets(%s): %.3f s, peak RSS %.0f MB above the TensorFlow import (median of %d)'
-          % (args.data_dir, read['seconds'], read['peak_rss_mb_above_import'], args.repeats))
+    results = run(args.data_dir, QUICK if args.quick else FULL)
+    print(format_table(results))
     if args.json:
         with open(args.json, 'w') as f:
             json.dump(results, f, indent=2)

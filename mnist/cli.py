@@ -2,7 +2,7 @@
 import argparse
 import sys
 
-from mnist import input_data, training
+from mnist import input_data, tensorboard_screenshot, training, visualize
 
 
 def positive_int(text):
@@ -71,6 +71,9 @@ def training_parser(model, description, data_flag='--data_dir'):
     parser.add_argument('--resume', action='store_true',
                         help='Continue from the latest checkpoint in --log_dir (global step and '
                              'optimizer state).')
+    parser.add_argument('--mixed_precision', action='store_true',
+                        help='Let TensorFlow compute in bfloat16 (CPUs with AMX or AVX512-BF16) '
+                             'or float16 (GPUs) where it is safe; variables stay float32.')
     return parser
 
 
@@ -78,7 +81,7 @@ def config_from_args(model, args):
     """A training.Config for `model` from parsed flags."""
     config = training.default_config(model)
     for field in ('learning_rate', 'max_steps', 'batch_size', 'hidden1', 'hidden2', 'data_dir',
-                  'log_dir', 'fake_data', 'seed', 'resume'):
+                  'log_dir', 'fake_data', 'seed', 'resume', 'mixed_precision'):
         if hasattr(args, field):
             setattr(config, field, getattr(args, field))
     return config
@@ -90,6 +93,7 @@ def run(main):
         main()
     except KeyboardInterrupt:
         sys.exit(130)
-    except (input_data.DataFileError, input_data.DownloadError, training.CheckpointError) as e:
+    except (input_data.DataFileError, input_data.DownloadError, training.CheckpointError,
+            visualize.PlotError, tensorboard_screenshot.BrowserError) as e:
         print('error: %s' % e, file=sys.stderr)
         sys.exit(1)

@@ -39,16 +39,29 @@ class SummariesConfig:
     trace_every: int = 100        # steps between run-metadata traces
 
 
+def scalar_summary(name, value):
+    """Adds a summary of float32 scalar `value` tagged <current name scope>/name, exactly.
+
+    v1.summary.scalar('accuracy', ...) next to an 'accuracy' name scope (or
+    'mean' next to a reduce_mean op, as graph names are unique regardless
+    of case) is tagged 'accuracy_1', and the test curve, tagged 'accuracy',
+    would not share the training curve's chart.
+    """
+    scope = v1.get_default_graph().get_name_scope()
+    tag = scope + '/' + name if scope else name
+    v1.add_to_collection(v1.GraphKeys.SUMMARIES, tf.raw_ops.ScalarSummary(tags=tag, values=value))
+
+
 def variable_summaries(var):
-    """Adds scalars mean, stddev, max, min and a histogram of `var` (float32, any shape) under 'summaries'."""
+    """Adds mean, stddev, max and min scalars and a histogram of `var` (float32, any shape)."""
     with tf.name_scope('summaries'):
         mean = tf.reduce_mean(var)
-        v1.summary.scalar('mean', mean)
+        scalar_summary('mean', mean)
         with tf.name_scope('stddev'):
             stddev = tf.sqrt(tf.reduce_mean(tf.square(var - mean)))
-        v1.summary.scalar('stddev', stddev)
-        v1.summary.scalar('max', tf.reduce_max(var))
-        v1.summary.scalar('min', tf.reduce_min(var))
+        scalar_summary('stddev', stddev)
+        scalar_summary('max', tf.reduce_max(var))
+        scalar_summary('min', tf.reduce_min(var))
         v1.summary.histogram('histogram', var)
 
 
@@ -100,19 +113,19 @@ def build_graph(learning_rate):
     hidden1 = nn_layer(images, IMAGE_PIXELS, HIDDEN_UNITS, 'layer1')
     with tf.name_scope('dropout'):
         keep_prob = v1.placeholder_with_default(1.0, [], name='keep_probability')
-        v1.summary.scalar('dropout_keep_probability', keep_prob)
+        scalar_summary('dropout_keep_probability', keep_prob)
         # TF 2's dropout takes the rate to DROP: the tutorial's keep_prob 0.9 is rate 0.1.
         dropped = tf.nn.dropout(hidden1, rate=1.0 - keep_prob)
     logits = nn_layer(dropped, HIDDEN_UNITS, NUM_CLASSES, 'layer2', act=tf.identity)
     with tf.name_scope('cross_entropy'):
         cross_entropy = layers.loss(logits, labels)
-    v1.summary.scalar('cross_entropy', cross_entropy)
+    scalar_summary('cross_entropy', cross_entropy)
     with tf.name_scope('train'):
         train_op = v1.train.AdamOptimizer(learning_rate).minimize(cross_entropy)
     with tf.name_scope('accuracy'):
         correct = layers.correct_count(logits, labels)
         accuracy = tf.cast(correct, tf.float32) / tf.cast(tf.shape(labels)[0], tf.float32)
-    v1.summary.scalar('accuracy', accuracy)
+    scalar_summary('accuracy', accuracy)
     return SummariesGraph(images=images, labels=labels, keep_prob=keep_prob,
                           cross_entropy=cross_entropy, correct=correct, train_op=train_op,
                           summaries=v1.summary.merge_all())

@@ -14,9 +14,11 @@ def main(argv=None):
                         help='A checkpoint path (e.g. LOG_DIR/model.ckpt-1000); default: the latest.')
     parser.add_argument('--data_dir', default='MNIST_data', help='Directory with the MNIST .gz files.')
     parser.add_argument('--fake_data', action='store_true', help='Evaluate on fake data.')
+    parser.add_argument('--mixed_precision', action='store_true',
+                        help='Evaluate as a --mixed_precision training run did, to get its figures.')
     args = parser.parse_args(argv)
     return training.evaluate_checkpoint(args.model, args.log_dir, args.data_dir, args.checkpoint,
-                                        args.fake_data)
+                                        args.fake_data, mixed_precision=args.mixed_precision)
 
 
 if __name__ == '__main__':

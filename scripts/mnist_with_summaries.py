@@ -1,4 +1,4 @@
-"""Trains a 784-500-10 network and writes everything TensorBoard can show (the tutorial's mnist_with_summaries.py).
+"""The TensorBoard tutorial (mnist_with_summaries.py): a 784-500-10 network that summarizes itself.
 
 Then: tensorboard --logdir LOG_DIR
 """

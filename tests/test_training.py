@@ -134,3 +134,33 @@ def test_resume_with_other_layer_sizes_names_the_variable(separable_data_sets, t
     with pytest.raises(training.CheckpointError, match=r'hidden1/biases has shape \[128\]'):
         training.run_training(_config('fully_connected', tmp_path, max_steps=10, resume=True,
                                       hidden1=64), separable_data_sets)
+
+
+def test_mixed_precision_turns_on_the_rewrite_where_it_helps(monkeypatch):
+    monkeypatch.setattr(training, 'mixed_precision_device', lambda: 'cpu')
+    rewrites = training.session_config(mixed_precision=True).graph_options.rewrite_options
+    assert rewrites.auto_mixed_precision_onednn_bfloat16 == rewrites.ON
+    assert training.session_config().graph_options.rewrite_options.auto_mixed_precision_onednn_bfloat16 != rewrites.ON
+    monkeypatch.setattr(training, 'mixed_precision_device', lambda: 'gpu')
+    rewrites = training.session_config(mixed_precision=True).graph_options.rewrite_options
+    assert rewrites.auto_mixed_precision == rewrites.ON
+
+
+def test_mixed_precision_says_when_it_would_not_help(monkeypatch, separable_data_sets, tmp_path, capsys):
+    monkeypatch.setattr(training, 'mixed_precision_device', lambda: None)
+    rewrites = training.session_config(mixed_precision=True).graph_options.rewrite_options
+    assert rewrites.auto_mixed_precision_onednn_bfloat16 != rewrites.ON
+    training.run_training(_config('softmax', tmp_path, max_steps=3, mixed_precision=True),
+                          separable_data_sets)
+    assert '--mixed_precision does nothing useful here' in capsys.readouterr().err
+
+
+@pytest.mark.skipif(training.mixed_precision_device() != 'cpu', reason='needs a CPU with AMX or AVX512-BF16')
+def test_mixed_precision_cnn_trains_and_keeps_float32_variables(separable_data_sets, tmp_path):
+    metrics = training.run_training(_config('cnn', tmp_path, max_steps=40, mixed_precision=True,
+                                            learning_rate=1e-3), separable_data_sets)
+    assert metrics['test']['precision'] > 0.5
+    # The variables stay float32, so the checkpoint restores into the ordinary graph.
+    restored = training.evaluate_checkpoint('cnn', str(tmp_path), data_sets=separable_data_sets,
+                                            mixed_precision=True)
+    assert restored['test'] == metrics['test']

@@ -1,4 +1,4 @@
-"""What the training scripts leave for TensorBoard: the graph and the scalars, read back from the events files."""
+"""What the training scripts leave for TensorBoard: the graph and scalars, read back from the events."""
 import collections
 import glob
 import os
@@ -54,24 +54,18 @@ def test_training_writes_graph_loss_and_accuracy(model, separable_data_sets, tmp
     assert scalars['loss'][-1][1] == pytest.approx(metrics['loss'])
 
 
-def test_ctrl_c_leaves_readable_events(separable_data_sets, tmp_path):
-    class Interrupting:
-        """The training set, until its 23rd batch, where the user presses Ctrl-C."""
-        def __init__(self, data_set):
-            self.data_set, self.calls = data_set, 0
+def test_ctrl_c_leaves_readable_events(separable_data_sets, tmp_path, monkeypatch):
+    train = separable_data_sets.train
+    next_batch, calls = train.next_batch, []
 
-        def next_batch(self, *args):
-            self.calls += 1
-            if self.calls == 23:
-                raise KeyboardInterrupt
-            return self.data_set.next_batch(*args)
-
-        def __getattr__(self, name):  # images, labels, num_examples for the evaluation
-            return getattr(self.data_set, name)
-
-    data_sets = separable_data_sets._replace(train=Interrupting(separable_data_sets.train))
+    def interrupted_next_batch(*args):
+        calls.append(1)
+        if len(calls) == 23:  # the user presses Ctrl-C while step 22 gets its batch
+            raise KeyboardInterrupt
+        return next_batch(*args)
+    monkeypatch.setattr(train, 'next_batch', interrupted_next_batch)
     with pytest.raises(KeyboardInterrupt):
-        training.run_training(_config('fully_connected', tmp_path, max_steps=50), data_sets)
+        training.run_training(_config('fully_connected', tmp_path, max_steps=50), separable_data_sets)
     scalars, has_graph = read_events(str(tmp_path))
     steps = steps_of(scalars)
     assert has_graph
