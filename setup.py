@@ -7,6 +7,7 @@ setup(
     packages=find_packages(include=['mnist', 'mnist.*']),
     python_requires='>=3.9',
     install_requires=['tensorflow>=2.16', 'tensorboard', 'numpy'],
+    entry_points={'console_scripts': ['mnist-tf1 = mnist.tf1:main']},
     extras_require={
         'plot': ['matplotlib'],
         'browser': ['websocket-client'],

@@ -14,7 +14,7 @@ from typing import Callable, Optional
 import numpy as np
 import tensorflow as tf
 
-from mnist import cnn, fully_connected, input_data, softmax
+from mnist import cnn, fully_connected, input_data, layers, softmax
 from mnist.layers import IMAGE_PIXELS
 
 v1 = tf.compat.v1
@@ -25,7 +25,7 @@ SPLIT_HEADINGS = {'train': 'Training Data Eval:', 'validation': 'Validation Data
                   'test': 'Test Data Eval:'}
 # Evaluation feeds this many images at a time: the whole test set in one
 # feed costs about 2.6 GB for the CNN.
-EVAL_BATCH_SIZE = 500
+EVAL_BATCH_SIZE = 200
 LOG_ROOT = '/tmp/tensorflow/mnist/logs'
 CHECKPOINT_NAME = 'model.ckpt'
 
@@ -111,8 +111,12 @@ class ModelGraph:
         return feed
 
 
-def build_graph(model, learning_rate, hidden1=128, hidden2=32):
-    """Builds `model` (a key of MODELS) with its four verbs in the default graph."""
+def build_graph(model, learning_rate, hidden1=128, hidden2=32, optimizer=None):
+    """Builds `model` (a key of MODELS) with its four verbs in the default graph.
+
+    `optimizer` replaces the model's own MODELS[model].optimizer(learning_rate)
+    (mnist.replica passes it wrapped in a SyncReplicasOptimizer).
+    """
     module = MODELS[model]
     images = v1.placeholder(tf.float32, [None, IMAGE_PIXELS], name='x')
     labels = v1.placeholder(tf.int32, [None], name='y_')
@@ -126,7 +130,10 @@ def build_graph(model, learning_rate, hidden1=128, hidden2=32):
         logits = module.inference(images)
     logits = tf.identity(logits, name='y')
     loss = module.loss(logits, labels)
-    train_op = module.training(loss, learning_rate)
+    if optimizer is None:
+        train_op = module.training(loss, learning_rate)
+    else:
+        train_op = layers.minimize(loss, optimizer)
     return ModelGraph(images=images, labels=labels, logits=logits, loss=loss, train_op=train_op,
                       eval_correct=module.evaluation(logits, labels),
                       global_step=v1.train.get_global_step(), keep_prob=keep_prob)
