@@ -87,13 +87,16 @@ def config_from_args(model, args):
     return config
 
 
-def run(main):
-    """Runs a script's main(): Ctrl-C exits with 130, and known errors print one line, not a traceback."""
+def run(main, errors=()):
+    """Runs a script's main(): Ctrl-C exits with 130, and known errors print one line, not a traceback.
+
+    `errors` adds exception classes of the script's own to the known ones.
+    """
     try:
         main()
     except KeyboardInterrupt:
         sys.exit(130)
     except (input_data.DataFileError, input_data.DownloadError, training.CheckpointError,
-            visualize.PlotError, tensorboard_screenshot.BrowserError) as e:
+            visualize.PlotError, tensorboard_screenshot.BrowserError, *errors) as e:
         print('error: %s' % e, file=sys.stderr)
         sys.exit(1)

@@ -51,9 +51,14 @@ def loss(logits, labels):
     return layers.loss(logits, labels)
 
 
+def optimizer(learning_rate):
+    """The tutorial's optimizer: Adam."""
+    return v1.train.AdamOptimizer(learning_rate)
+
+
 def training(loss, learning_rate):
     """Adam on `loss`; returns the train op (adds `global_step` and the loss summary)."""
-    return layers.minimize(loss, v1.train.AdamOptimizer(learning_rate))
+    return layers.minimize(loss, optimizer(learning_rate))
 
 
 def evaluation(logits, labels):
