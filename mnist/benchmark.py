@@ -23,28 +23,35 @@ import time
 FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist'
 MODEL_ORDER = ('softmax', 'fully_connected', 'cnn')
 
-# Run in a fresh interpreter per repeat, so its peak RSS is this call's alone.
-_READ_DATA_SETS_CHILD = '''
-import json, resource, sys, time
+# The children below run in a fresh interpreter, so their peak RSS is their work's alone.
+# They read VmHWM, the peak of their own address space: ru_maxrss would include
+# the benchmark process's own peak, which Linux carries over across exec.
+_PEAK_RSS_MB = '''
+def peak_rss_mb():
+    with open("/proc/self/status") as f:
+        return next(int(l.split()[1]) for l in f if l.startswith("VmHWM:")) / 1024
+'''
+
+_READ_DATA_SETS_CHILD = _PEAK_RSS_MB + '''
+import json, sys, time
 import tensorflow as tf
 from mnist import input_data
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = peak_rss_mb()
 start = time.perf_counter()
 data_sets = input_data.read_data_sets(sys.argv[1])
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": seconds, "peak_rss_mb_above_import": (peak - before) / 1024}))
+print(json.dumps({"seconds": seconds, "peak_rss_mb_above_import": peak_rss_mb() - before}))
 '''
 
 # Peak RSS of a whole CNN training run with its test evaluation, as a user runs it.
-_CNN_RSS_CHILD = '''
-import json, resource, sys
+_CNN_RSS_CHILD = _PEAK_RSS_MB + '''
+import json, sys
 from mnist import training
 config = training.default_config('cnn')
 config.data_dir, config.log_dir, config.max_steps = sys.argv[1], sys.argv[2], int(sys.argv[3])
 config.mixed_precision = sys.argv[4] == '1'
 training.run_training(config)
-print(json.dumps({"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+print(json.dumps({"peak_rss_mb": peak_rss_mb()}))
 '''
 
 

@@ -4,10 +4,9 @@ Labels are class indices, int [batch_size] (see mnist.layers).
 """
 import tensorflow as tf
 
-from mnist import layers
 from mnist.layers import IMAGE_PIXELS, NUM_CLASSES  # noqa: F401 (part of the model's interface)
-
-v1 = tf.compat.v1
+# The other verbs are Mechanics 101's: mean cross entropy, gradient descent, top-1 count.
+from mnist.fully_connected import evaluation, loss, optimizer, training  # noqa: F401
 
 
 def inference(images):
@@ -22,23 +21,3 @@ def inference(images):
         weights = tf.Variable(tf.zeros([IMAGE_PIXELS, NUM_CLASSES]), name='weights')
         biases = tf.Variable(tf.zeros([NUM_CLASSES]), name='biases')
         return tf.matmul(images, weights) + biases
-
-
-def loss(logits, labels):
-    """float32 scalar, the mean cross entropy of logits [batch_size, 10] and labels [batch_size]."""
-    return layers.loss(logits, labels)
-
-
-def optimizer(learning_rate):
-    """The tutorial's optimizer: gradient descent."""
-    return v1.train.GradientDescentOptimizer(learning_rate)
-
-
-def training(loss, learning_rate):
-    """Gradient descent on `loss`; returns the train op (adds `global_step` and the loss summary)."""
-    return layers.minimize(loss, optimizer(learning_rate))
-
-
-def evaluation(logits, labels):
-    """int32 scalar: the number of examples whose top prediction is the label."""
-    return layers.correct_count(logits, labels)

@@ -11,7 +11,6 @@ import sys
 import time
 from typing import Callable, Optional
 
-import numpy as np
 import tensorflow as tf
 
 from mnist import cnn, fully_connected, input_data, layers, softmax

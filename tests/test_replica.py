@@ -113,8 +113,8 @@ def test_launcher_trains_to_the_global_step_and_every_task_exits(mode, tmp_path)
     final_steps = sorted(step for step, _ in done.values())
     if mode:
         assert final_steps == [200, 200], output
-    else:  # each worker may add the update it had in flight
-        assert 200 <= final_steps[0] <= final_steps[1] <= 201, output
+    else:  # each of the 2 workers may add the update it had in flight
+        assert 200 <= final_steps[0] <= final_steps[1] <= 202, output
     assert '[ps0] ps 0: every worker is done; exiting.' in output
     assert re.search(r'^\[worker(\d)\] worker \1: local step 50, global step \d+, loss \d+\.\d{3}$',
                      output, re.MULTILINE), output
