@@ -4,7 +4,11 @@ mnist.input_data   read_data_sets and DataSet (imports no TensorFlow)
 mnist.softmax      the beginners' softmax regression
 mnist.fully_connected  the "Mechanics 101" network (the tutorial's mnist.py)
 mnist.cnn          the "Deep MNIST for experts" network
-mnist.training     the session loop the scripts share
+mnist.training     the session loop the scripts share (cli: their flags)
+mnist.with_summaries, mnist.visualize, mnist.tensorboard_screenshot   TensorBoard and pictures
+mnist.benchmark    python -m mnist.benchmark: speed and memory, side by side
+mnist.tf1          python -m mnist.tf1 PROGRAM.py: unmodified TF 1.x programs
+mnist.replica, mnist.cluster   distributed training and its one-machine launcher
 """
 
 import os

@@ -3,39 +3,7 @@ import argparse
 import sys
 
 from mnist import input_data, tensorboard_screenshot, training, visualize
-
-
-def positive_int(text):
-    """argparse type: an integer of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError('expected a positive integer, got %r' % text)
-    return value
-
-
-def positive_float(text):
-    """argparse type: a number greater than 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not value > 0:
-        raise argparse.ArgumentTypeError('expected a positive number, got %r' % text)
-    return value
-
-
-def keep_probability(text):
-    """argparse type: a probability of keeping a unit, greater than 0 and at most 1."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError('expected a keep probability in (0, 1], got %r' % text)
-    return value
+from mnist.flag_types import keep_probability, positive_float, positive_int  # noqa: F401 (the scripts use cli.*)
 
 
 def training_parser(model, description, data_flag='--data_dir'):

@@ -18,6 +18,8 @@ import sys
 import threading
 import time
 
+from mnist.flag_types import positive_float, positive_int
+
 # Flags the launcher sets for each task itself.
 OWN_FLAGS = ('--ps_hosts', '--worker_hosts', '--job_name', '--task_index')
 # How long a task may take to stop after SIGINT before it gets SIGKILL.
@@ -203,28 +205,15 @@ def run_cluster(num_ps, num_workers, flags=(), timeout=3600.0, out=None):
             for name, p in cluster.tasks.items()), time.monotonic() - start))
 
 
-def _positive(cast):
-    """An argparse type: a number of type `cast` greater than 0 (mnist.cli's would import TensorFlow)."""
-    def parse(text):
-        try:
-            value = cast(text)
-        except ValueError:
-            value = 0
-        if not value > 0:
-            raise argparse.ArgumentTypeError('expected a positive number, got %r' % text)
-        return value
-    return parse
-
-
 def main(argv=None):
     """Parses the launcher's flags, passes the others to every task, and exits with the run's status."""
     parser = argparse.ArgumentParser(
         description=__doc__.split('\n\n')[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter,
         epilog='Every other flag goes to each task: see python scripts/mnist_replica.py --help '
                '(e.g. --train_steps 600 --data_dir D --log_dir L --sync_replicas).')
-    parser.add_argument('--ps', type=_positive(int), default=1, help='Number of ps tasks.')
-    parser.add_argument('--workers', type=_positive(int), default=2, help='Number of worker tasks.')
-    parser.add_argument('--timeout', type=_positive(float), default=3600.0,
+    parser.add_argument('--ps', type=positive_int, default=1, help='Number of ps tasks.')
+    parser.add_argument('--workers', type=positive_int, default=2, help='Number of worker tasks.')
+    parser.add_argument('--timeout', type=positive_float, default=3600.0,
                         help='Seconds after which every task is stopped and the run fails.')
     args, flags = parser.parse_known_args(argv)
     # SIGTERM, as from `timeout` or a job scheduler, stops the tasks like Ctrl-C does.
