@@ -2,7 +2,7 @@
 import argparse
 import sys
 
-from mnist import input_data, tensorboard_screenshot, training, visualize
+from mnist import input_data, paths, tensorboard_screenshot, training, visualize
 from mnist.flag_types import keep_probability, positive_float, positive_int  # noqa: F401 (the scripts use cli.*)
 
 
@@ -64,7 +64,7 @@ def run(main, errors=()):
         main()
     except KeyboardInterrupt:
         sys.exit(130)
-    except (input_data.DataFileError, input_data.DownloadError, training.CheckpointError,
+    except (input_data.DataFileError, input_data.DownloadError, training.CheckpointError, paths.PathError,
             visualize.PlotError, tensorboard_screenshot.BrowserError, *errors) as e:
         print('error: %s' % e, file=sys.stderr)
         sys.exit(1)

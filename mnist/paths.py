@@ -1,0 +1,32 @@
+"""Checks of the directories a script writes into, made before any slow work starts.
+
+Imports no TensorFlow.
+"""
+import os
+import tempfile
+
+
+class PathError(OSError):
+    """A directory flag that cannot be used; the message names the flag and the path."""
+
+
+def writable_dir(path, flag):
+    """Creates `path` if needed and checks that files can be written in it; returns it.
+
+    Raises PathError naming `flag` (e.g. '--log_dir') when the path is empty,
+    is a file, cannot be created, or is not writable (permissions, or a
+    read-only file system). Writing a probe file is the only reliable check:
+    os.access says yes to root on a directory without write permission.
+    """
+    if not path:
+        raise PathError('%s is empty: expected a directory path.' % flag)
+    if os.path.lexists(path) and not os.path.isdir(path):
+        what = 'a dangling symbolic link' if os.path.islink(path) else 'a file'
+        raise PathError('%s %s is %s, not a directory.' % (flag, path, what))
+    try:
+        os.makedirs(path, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as e:
+        raise PathError('%s %s is not a writable directory: %s.' % (flag, path, e.strerror or e)) from None
+    return path
