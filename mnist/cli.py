@@ -1,70 +1,91 @@
-"""The scripts' shared command line: the tutorials' flags, with every default shown in --help."""
+"""What the scripts share around their work: the training flags, run() and load_script().
+
+Every --help line shows its default.
+"""
 import argparse
+import importlib.util
+import os
 import sys
 
-from mnist import input_data, paths, tensorboard_screenshot, training, visualize
-from mnist.flag_types import keep_probability, positive_float, positive_int  # noqa: F401 (the scripts use cli.*)
+from mnist import checkpoints, input_data, paths, tensorboard_screenshot, visualize
+from mnist.flag_types import (keep_probability, learning_rate, non_negative_int,  # noqa: F401 (scripts use cli.*)
+                              positive_float, positive_int, seed)
+
+SCRIPTS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'scripts')
 
 
-def training_parser(model, description, data_flag='--data_dir'):
-    """The flags of a training script for `model`, defaulting to its tutorial's settings."""
-    defaults = training.default_config(model)
+def training_parser(description, defaults, data_flag='--data_dir'):
+    """The flags every training script takes; `defaults` holds its tutorial's settings.
+
+    defaults: learning_rate, max_steps, batch_size and log_dir. The script
+    adds flags of its own (e.g. --hidden1) to the parser it gets back.
+    """
     parser = argparse.ArgumentParser(description=description,
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument('--learning_rate', type=positive_float, default=defaults.learning_rate,
-                        help='Initial learning rate.')
-    parser.add_argument('--max_steps', type=positive_int, default=defaults.max_steps,
+    parser.add_argument('--learning_rate', type=learning_rate, default=defaults['learning_rate'],
+                        help='Initial learning rate (0 runs everything but leaves the weights as '
+                             'initialized).')
+    parser.add_argument('--max_steps', type=non_negative_int, default=defaults['max_steps'],
                         help='Number of steps to run trainer.')
-    parser.add_argument('--batch_size', type=positive_int, default=defaults.batch_size,
-                        help='Batch size.')
-    if model == 'fully_connected':
-        parser.add_argument('--hidden1', type=positive_int, default=defaults.hidden1,
-                            help='Number of units in hidden layer 1.')
-        parser.add_argument('--hidden2', type=positive_int, default=defaults.hidden2,
-                            help='Number of units in hidden layer 2.')
+    parser.add_argument('--batch_size', type=positive_int, default=defaults['batch_size'],
+                        help='Batch size (at most the number of training examples).')
     aliases = [data_flag] + (['--data_dir'] if data_flag != '--data_dir' else [])
-    parser.add_argument(*aliases, dest='data_dir', default=defaults.data_dir,
+    parser.add_argument(*aliases, dest='data_dir', default='MNIST_data',
                         help='Directory with the four MNIST .gz files; they are downloaded there '
                              'if missing.')
-    parser.add_argument('--log_dir', default=defaults.log_dir,
-                        help='Directory for checkpoints and TensorBoard summaries. Without '
-                             '--resume a run starts fresh: it keeps the checkpoints already '
-                             'there, except those of the steps it saves itself, which it replaces '
-                             '(it says so when it starts).')
+    parser.add_argument('--log_dir', default=defaults['log_dir'],
+                        help='Directory for checkpoints and TensorBoard summaries. If it holds '
+                             'checkpoints already, say --resume or --overwrite.')
     parser.add_argument('--fake_data', action='store_true',
                         help='If true, uses fake data for unit testing.')
-    parser.add_argument('--seed', type=int, default=None,
+    parser.add_argument('--seed', type=seed, default=None,
                         help='Seed for initialization, dropout and batch order; the same seed '
                              'repeats a run exactly on the same machine.')
-    parser.add_argument('--resume', action='store_true',
-                        help='Continue from the latest checkpoint in --log_dir (global step and '
-                             'optimizer state).')
+    restart = parser.add_mutually_exclusive_group()
+    restart.add_argument('--resume', action='store_true',
+                         help='Continue from the newest checkpoint in --log_dir that restores '
+                              '(global step and optimizer state).')
+    restart.add_argument('--overwrite', action='store_true',
+                         help='Delete the checkpoints already in --log_dir and start again.')
     parser.add_argument('--mixed_precision', action='store_true',
                         help='Let TensorFlow compute in bfloat16 (CPUs with AMX or AVX512-BF16) '
                              'or float16 (GPUs) where it is safe; variables stay float32.')
     return parser
 
 
-def config_from_args(model, args):
-    """A training.Config for `model` from parsed flags."""
-    config = training.default_config(model)
-    for field in ('learning_rate', 'max_steps', 'batch_size', 'hidden1', 'hidden2', 'data_dir',
-                  'log_dir', 'fake_data', 'seed', 'resume', 'mixed_precision'):
-        if hasattr(args, field):
-            setattr(config, field, getattr(args, field))
-    return config
+def parse_flags(parser, argv=None):
+    """parser.parse_args(argv), and one note when --learning_rate 0 means nothing will train."""
+    flags = parser.parse_args(argv)
+    if getattr(flags, 'learning_rate', None) == 0:
+        print('Note: --learning_rate 0: every step runs, but the weights keep their initial values.',
+              file=sys.stderr)
+    return flags
+
+
+def load_script(name):
+    """Imports scripts/<name>.py as a module, for tests and the benchmark to call its entry point."""
+    path = os.path.join(SCRIPTS_DIR, name + '.py')
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def run(main, errors=()):
-    """Runs a script's main(): Ctrl-C exits with 130, and known errors print one line, not a traceback.
+    """Runs a script's main() and turns the known ways of failing into one line and an exit status.
 
+    Ctrl-C exits with 130; a training run stopped by a signal exits with
+    128 + the signal after saving; known errors print `error: ...` and exit 1.
     `errors` adds exception classes of the script's own to the known ones.
     """
     try:
         main()
+    except checkpoints.Stopped as e:
+        sys.exit(e.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
-    except (input_data.DataFileError, input_data.DownloadError, training.CheckpointError, paths.PathError,
-            visualize.PlotError, tensorboard_screenshot.BrowserError, *errors) as e:
+    except (input_data.DataFileError, input_data.DownloadError, checkpoints.CheckpointError,
+            checkpoints.Diverged, paths.PathError, visualize.PlotError,
+            tensorboard_screenshot.BrowserError, *errors) as e:
         print('error: %s' % e, file=sys.stderr)
         sys.exit(1)

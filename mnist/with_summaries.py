@@ -5,38 +5,23 @@ Adam. Every weight and bias gets mean, stddev, min, max and a histogram; every
 layer histograms its pre-activations and activations; 10 input digits go in
 as images. Training summaries go to LOG_DIR/train, test-set cross entropy and
 accuracy to LOG_DIR/test under the same tags, so TensorBoard draws the two
-curves in one chart. `run(config)` is scripts/mnist_with_summaries.py.
+curves in one chart. The session and the training loop are in
+scripts/mnist_with_summaries.py.
 """
 import dataclasses
 import glob
 import os
 import sys
-from typing import Optional
 
 import tensorflow as tf
 
-from mnist import input_data, layers, training
+from mnist import layers, training
 from mnist.layers import IMAGE_PIXELS, IMAGE_SIZE, NUM_CLASSES
 
 v1 = tf.compat.v1
 
 HIDDEN_UNITS = 500
 NUM_IMAGES = 10  # input digits shown in TensorBoard's Images tab
-
-
-@dataclasses.dataclass
-class SummariesConfig:
-    """The tutorial's settings; the script's flags override them."""
-    max_steps: int = 1000
-    learning_rate: float = 0.001
-    dropout: float = 0.9          # the probability of KEEPING a hidden unit while training
-    batch_size: int = 100
-    data_dir: str = 'MNIST_data'
-    log_dir: str = os.path.join(training.LOG_ROOT, 'mnist_with_summaries')
-    fake_data: bool = False
-    seed: Optional[int] = None
-    eval_every: int = 10          # steps between test-set evaluations
-    trace_every: int = 100        # steps between run-metadata traces
 
 
 def scalar_summary(name, value):
@@ -121,7 +106,8 @@ def build_graph(learning_rate):
         cross_entropy = layers.loss(logits, labels)
     scalar_summary('cross_entropy', cross_entropy)
     with tf.name_scope('train'):
-        train_op = v1.train.AdamOptimizer(learning_rate).minimize(cross_entropy)
+        train_op = v1.train.AdamOptimizer(learning_rate).minimize(
+            cross_entropy, global_step=v1.train.get_or_create_global_step())
     with tf.name_scope('accuracy'):
         correct = layers.correct_count(logits, labels)
         accuracy = tf.cast(correct, tf.float32) / tf.cast(tf.shape(labels)[0], tf.float32)
@@ -150,63 +136,8 @@ def evaluate(sess, graph, data_set, batch_size=training.EVAL_BATCH_SIZE):
             'cross_entropy': total_cross_entropy / num_examples if num_examples else 0.0}
 
 
-def _warn_if_old_events(log_dir):
+def warn_if_old_events(log_dir):
     """The tutorial deleted log_dir; we keep it, and say when a new run's points will mix with old ones."""
-    if glob.glob(os.path.join(log_dir, '*', 'events.out.tfevents.*')):
+    if glob.glob(os.path.join(glob.escape(log_dir), '*', 'events.out.tfevents.*')):
         print('Note: %s already holds events of an earlier run; TensorBoard will draw both on the '
               'same curves. Use a new --log_dir for a clean chart.' % log_dir, file=sys.stderr)
-
-
-def run(config, data_sets=None):
-    """Trains for config.max_steps steps, printing the tutorial's lines and writing its summaries.
-
-    Every config.eval_every steps, and after the last, evaluates the whole
-    test set (in batches) and prints 'Accuracy at step N: A', where N is the
-    number of training steps done. Every config.trace_every steps writes run
-    metadata (a full trace of compute and memory). Returns {'global_step',
-    'train_cross_entropy' (of the last batch), 'test': {num_examples,
-    num_correct, precision, cross_entropy}}.
-    """
-    if data_sets is None:
-        data_sets = input_data.read_data_sets(config.data_dir, fake_data=config.fake_data,
-                                              seed=config.seed)
-    _warn_if_old_events(config.log_dir)
-    metrics = {}
-    with tf.Graph().as_default() as graph_def:
-        if config.seed is not None:
-            v1.set_random_seed(config.seed)
-        graph = build_graph(config.learning_rate)
-        with v1.Session(config=training.session_config()) as sess, \
-                v1.summary.FileWriter(os.path.join(config.log_dir, 'train'), graph_def) as train_writer, \
-                v1.summary.FileWriter(os.path.join(config.log_dir, 'test')) as test_writer:
-
-            def test_point(step):
-                metrics['test'] = evaluate(sess, graph, data_sets.test)
-                for tag, key in (('accuracy', 'precision'), ('cross_entropy', 'cross_entropy')):
-                    training.write_scalar(test_writer, tag, metrics['test'][key], step)
-                test_writer.flush()
-                print('Accuracy at step %s: %s' % (step, metrics['test']['precision']))
-
-            sess.run(v1.global_variables_initializer())
-            for step in range(config.max_steps):
-                if step % config.eval_every == 0:
-                    test_point(step)
-                images, labels = data_sets.train.next_batch(config.batch_size, config.fake_data)
-                fetches = [graph.summaries, graph.cross_entropy, graph.train_op]
-                feed = graph.feed(images, labels, config.dropout)
-                if step % config.trace_every == config.trace_every - 1:
-                    run_metadata = v1.RunMetadata()
-                    summary, cross_entropy, _ = sess.run(
-                        fetches, feed, options=v1.RunOptions(trace_level=v1.RunOptions.FULL_TRACE),
-                        run_metadata=run_metadata)
-                    train_writer.add_run_metadata(run_metadata, 'step%03d' % step, step)
-                    print('Adding run metadata for', step)
-                else:
-                    summary, cross_entropy, _ = sess.run(fetches, feed)
-                train_writer.add_summary(summary, step)
-                metrics['train_cross_entropy'] = float(cross_entropy)
-                if step % config.eval_every == 0:
-                    train_writer.flush()
-            test_point(config.max_steps)
-    metrics['global_step'] = config.max_steps
-    return metrics

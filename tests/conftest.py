@@ -98,3 +98,17 @@ def make_separable_data_sets():
 def separable_data_sets(make_separable_data_sets):
     """200 train, 50 validation and 100 test examples that every model can separate."""
     return make_separable_data_sets()
+
+
+def run_main(name, argv, data_sets=None, **constants):
+    """Calls scripts/<name>.py's main(argv, data_sets) in this process and returns its metrics.
+
+    `constants` override the script's module constants first (e.g.
+    LOG_EVERY=10, CHECKPOINT_EVERY=20), so a short test run logs and saves.
+    """
+    from mnist import cli
+    script = cli.load_script(name)
+    for constant, value in constants.items():
+        assert hasattr(script, constant), constant
+        setattr(script, constant, value)
+    return script.main([str(arg) for arg in argv], data_sets)

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from mnist import training
+from mnist import checkpoints, training
 
 v1 = tf.compat.v1
 
@@ -14,7 +14,7 @@ FAST_LEARNING_RATE = {'softmax': 0.5, 'fully_connected': 0.1, 'cnn': 1e-3}
 def _train(sess, graph, data_sets, steps, batch_size=20):
     losses = []
     for _ in range(steps):
-        feed = training.fill_feed_dict(data_sets.train, graph, batch_size, keep_prob=0.5)
+        feed = graph.feed(*data_sets.train.next_batch(batch_size), keep_prob=0.5)
         _, loss = sess.run([graph.train_op, graph.loss], feed)
         losses.append(loss)
     return losses
@@ -28,7 +28,8 @@ def test_model_learns_a_separable_set_perfectly(model, separable_data_sets):
         with v1.Session() as sess:
             sess.run(v1.global_variables_initializer())
             losses = _train(sess, graph, separable_data_sets, steps=60)
-            result = training.do_eval(sess, graph, separable_data_sets.test)
+            result = training.do_eval(sess, graph.eval_correct, graph.images, graph.labels,
+                                      separable_data_sets.test)
     assert np.mean(losses[-5:]) < 0.5 * losses[0]
     assert result['num_correct'] == result['num_examples'] == separable_data_sets.test.num_examples
 
@@ -46,7 +47,7 @@ def test_checkpoint_restores_identical_logits_in_a_new_graph(model, separable_da
     with tf.Graph().as_default():
         graph = training.build_graph(model, 0.0)
         with v1.Session() as sess:
-            training.restore(sess, path, model)
+            checkpoints.restore(sess, path, model)
             restored = sess.run(graph.logits, {graph.images: images})
     np.testing.assert_array_equal(restored, expected)
 

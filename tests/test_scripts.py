@@ -1,4 +1,5 @@
 """The scripts end to end, as a user runs them: flags, log lines, kill and resume, evaluation."""
+import glob
 import os
 import re
 import signal
@@ -6,8 +7,12 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
+import tensorflow as tf
 from conftest import write_mnist_dir
+
+from mnist import cli
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STEP_LINE = re.compile(r'^Step \d+: loss = \d+\.\d\d \(\d+\.\d{3} sec\)$')
@@ -105,3 +110,74 @@ def test_killed_after_a_checkpoint_resumes_and_finishes(tmp_path):
     assert re.search(r'Resumed from .*model\.ckpt-(\d+) at step \1\.', resumed.stdout)
     assert 'Step 1100: loss' in resumed.stdout
     assert os.path.exists(os.path.join(log_dir, 'model.ckpt-1200.index'))
+
+
+def test_upstream_fully_connected_feed_test(tmp_path):
+    # TensorFlow's BUILD: fully_connected_feed_test runs `fully_connected_feed.py --fake_data --max_steps=10`.
+    result = run_script('fully_connected_feed.py', '--fake_data', '--max_steps=10', '--log_dir', str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == 'Step 0: loss = %s' % lines[0].split(' = ')[1] and STEP_LINE.match(lines[0])
+    assert lines[-2:] == ['Test Data Eval:',
+                          '  Num examples: 10000  Num correct: 10000  Precision @ 1: 1.0000']
+    assert os.path.exists(tmp_path / 'model.ckpt-10.index')
+    assert glob.glob(str(tmp_path / 'events.out.tfevents.*'))
+
+
+def test_upstream_mnist_with_summaries_test_leaves_the_weights_unmoved(tmp_path):
+    # TensorFlow's BUILD: mnist_with_summaries_test runs
+    # `mnist_with_summaries.py --fake_data --max_steps=10 --learning_rate=0.00`.
+    result = run_script('mnist_with_summaries.py', '--fake_data', '--max_steps=10', '--learning_rate=0.00',
+                        '--log_dir', str(tmp_path / 'upstream'))
+    assert result.returncode == 0, result.stderr
+    assert 'Note: --learning_rate 0: every step runs, but the weights keep their initial values.' in result.stderr
+    assert result.stdout.splitlines()[-1].startswith('Accuracy at step 10: ')
+    assert glob.glob(str(tmp_path / 'upstream' / 'train' / 'events.out.tfevents.*'))
+    assert glob.glob(str(tmp_path / 'upstream' / 'test' / 'events.out.tfevents.*'))
+    saved = tf.train.load_checkpoint(str(tmp_path / 'upstream' / 'model.ckpt-10'))
+    assert saved.get_tensor('global_step') == 10
+    for layer in ('layer1', 'layer2'):
+        # Initialized to exactly 0.1, and a truncated normal of stddev 0.1: Adam at 0 moved neither.
+        assert (saved.get_tensor(layer + '/biases/biases') == np.float32(0.1)).all()
+        assert np.abs(saved.get_tensor(layer + '/weights/weights')).max() <= 0.2
+    # With a seed: the weights after 10 steps at rate 0 are the same-seed initialization.
+    for steps in ('10', '0'):
+        result = run_script('mnist_with_summaries.py', '--fake_data', '--max_steps', steps,
+                            '--learning_rate=0', '--seed', '4', '--log_dir', str(tmp_path / steps))
+        assert result.returncode == 0, result.stderr
+    after = tf.train.load_checkpoint(str(tmp_path / '10' / 'model.ckpt-10'))
+    before = tf.train.load_checkpoint(str(tmp_path / '0' / 'model.ckpt-0'))
+    for name in ('layer1/weights/weights', 'layer2/weights/weights', 'layer1/biases/biases'):
+        np.testing.assert_array_equal(after.get_tensor(name), before.get_tensor(name))
+
+
+TRAINING_SCRIPTS = ['fully_connected_feed', 'mnist_softmax', 'mnist_deep', 'mnist_with_summaries']
+
+
+@pytest.mark.parametrize('script', TRAINING_SCRIPTS)
+def test_learning_rate_zero_is_accepted(script, tmp_path):
+    result = run_script(script + '.py', '--fake_data', '--max_steps', '2', '--learning_rate', '0',
+                        '--log_dir', str(tmp_path))
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize('script', TRAINING_SCRIPTS)
+@pytest.mark.parametrize('flag,value,expected', [
+    ('--learning_rate', 'nan', 'a finite number >= 0'), ('--learning_rate', '-1e-3', 'a finite number >= 0'),
+    ('--max_steps', '-1', 'an integer >= 0'), ('--batch_size', '0', 'a positive integer'),
+    ('--seed', '-3', 'an integer from 0 to 2**63 - 1')])
+def test_values_that_cannot_work_are_refused_in_one_line(script, flag, value, expected, capsys):
+    with pytest.raises(SystemExit) as exit:
+        cli.load_script(script).parse_flags(['--fake_data', '%s=%s' % (flag, value)])
+    assert exit.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith(
+        "error: argument %s: expected %s, got '%s'" % (flag, expected, value))
+
+
+def test_batch_larger_than_the_training_split_is_one_line(tmp_path):
+    mnist_dir = write_mnist_dir(str(tmp_path / 'data'), num_train=5100, num_test=20)
+    result = run_script('mnist_softmax.py', '--data_dir', mnist_dir.directory, '--batch_size', '101',
+                        '--log_dir', str(tmp_path / 'log'))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        'error: --batch_size 101: expected 1..100, the number of training examples.')

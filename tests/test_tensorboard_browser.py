@@ -8,7 +8,9 @@ import urllib.parse
 
 import pytest
 
-from mnist import tensorboard_screenshot, training, visualize
+from test_training import train
+
+from mnist import tensorboard_screenshot, visualize
 
 pytestmark = pytest.mark.browser
 
@@ -40,10 +42,9 @@ def assert_stopped(processes):
 @pytest.fixture
 def short_run(separable_data_sets, tmp_path):
     """The log_dir of a 30-step softmax run: `loss` at steps 0, 10 and 20."""
-    config = training.default_config('softmax')
-    config.log_dir, config.max_steps, config.log_every = str(tmp_path / 'run'), 30, 10
-    training.run_training(config, separable_data_sets)
-    return config.log_dir
+    log_dir = str(tmp_path / 'run')
+    train('softmax', log_dir, separable_data_sets)
+    return log_dir
 
 
 def test_scalars_dashboard_renders_the_loss_chart(short_run, started, tmp_path):

@@ -7,9 +7,10 @@ import re
 
 import pytest
 import tensorflow as tf
+from conftest import run_main
 from test_scripts import run_script
 
-from mnist import cli, training, with_summaries
+from mnist import cli, training
 
 
 def read_run(run_dir):
@@ -26,9 +27,9 @@ def read_run(run_dir):
 
 
 def test_train_and_test_writers_hold_the_tutorials_summaries(separable_data_sets, tmp_path, capsys):
-    config = with_summaries.SummariesConfig(log_dir=str(tmp_path), max_steps=25, batch_size=50,
-                                            trace_every=10, seed=3)
-    metrics = with_summaries.run(config, separable_data_sets)
+    metrics = run_main('mnist_with_summaries', ['--log_dir', tmp_path, '--max_steps', 25,
+                                                '--batch_size', 50, '--seed', 3],
+                       separable_data_sets, TRACE_EVERY=10)
     lines = capsys.readouterr().out.splitlines()
     assert lines == ['Accuracy at step 0: %s' % lines[0].split()[-1],
                      'Adding run metadata for 9', 'Accuracy at step 10: %s' % lines[2].split()[-1],
@@ -59,18 +60,17 @@ def test_train_and_test_writers_hold_the_tutorials_summaries(separable_data_sets
 
 def test_test_accuracy_is_counted_in_batches_with_the_remainder(make_separable_data_sets, tmp_path):
     data_sets = make_separable_data_sets(num_test=training.EVAL_BATCH_SIZE + 7)
-    metrics = with_summaries.run(with_summaries.SummariesConfig(log_dir=str(tmp_path), max_steps=1),
-                                 data_sets)
+    metrics = run_main('mnist_with_summaries', ['--log_dir', tmp_path, '--max_steps', 1], data_sets)
     assert metrics['test']['num_examples'] == training.EVAL_BATCH_SIZE + 7
     correct = metrics['test']['num_correct']
     assert metrics['test']['precision'] == pytest.approx(correct / (training.EVAL_BATCH_SIZE + 7))
 
 
 def test_a_second_run_in_the_same_log_dir_says_so(separable_data_sets, tmp_path, capsys):
-    config = with_summaries.SummariesConfig(log_dir=str(tmp_path), max_steps=1)
-    with_summaries.run(config, separable_data_sets)
+    argv = ['--log_dir', tmp_path, '--max_steps', 1]
+    run_main('mnist_with_summaries', argv, separable_data_sets)
     assert 'already holds events' not in capsys.readouterr().err
-    with_summaries.run(config, separable_data_sets)
+    run_main('mnist_with_summaries', argv + ['--overwrite'], separable_data_sets)
     assert 'already holds events of an earlier run' in capsys.readouterr().err
 
 
