@@ -111,7 +111,9 @@ def _quiet_tensorflow_logger():
 
 
 def _first_line(error):
-    return (getattr(error, 'message', None) or str(error)).strip().splitlines()[0]
+    """The first line of an error's message, or its type's name if it has none."""
+    text = (getattr(error, 'message', None) or str(error)).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def variables(checkpoint_path):

@@ -74,6 +74,8 @@ def run_training(flags, data_sets=None):
                     if (i + 1) % CHECKPOINT_EVERY == 0 or (i + 1) == flags.max_steps:
                         metrics['checkpoint'] = run.save(sess)
 
+                if 'checkpoint' not in metrics:  # --max_steps 0, or --resume at or past it
+                    metrics['checkpoint'] = run.save(sess)
                 # The whole test set at once would take gigabytes: do_eval feeds it in batches.
                 metrics['test'] = do_eval(sess, correct_count, x, y_, mnist.test, verbose=False)
                 metrics['global_step'] = int(sess.run(v1.train.get_global_step()))
