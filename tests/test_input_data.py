@@ -587,14 +587,18 @@ def test_custom_source_url_skips_checksums_and_mirrors(mirrors, tmp_path):
     assert all(path.startswith('/custom/') for path in mirrors.server.requests)
 
 
-def test_custom_source_url_html_page_is_rejected(mirrors, tmp_path):
-    """Without checksums the gzip/IDX check still rejects an HTML page, and only that URL is tried."""
+def test_custom_source_url_html_page_is_rejected(mirrors, tmp_path, capsys):
+    """Without checksums the gzip/IDX check still rejects an HTML page, and only that URL is tried.
+
+    Nothing was kept, so the message does not ask to delete a file.
+    """
     custom = mirrors.server.base_url + 'custom/'
     serve(mirrors.server, custom, {TRAIN_IMAGES: HTML_PAGE})
     serve(mirrors.server, mirrors.urls[1], mirrors.files)
     message = download_error(tmp_path, custom)
     assert custom + TRAIN_IMAGES in message
-    assert 'DataFileError' in message and 'HTML' in message
+    assert 'not a gzip file' in message and 'HTML' in message
+    assert 'Delete it' not in message and 'Successfully' not in capsys.readouterr().out
     assert mirrors.server.requests == ['/custom/' + TRAIN_IMAGES]
     assert os.listdir(tmp_path) == []
 
