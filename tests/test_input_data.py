@@ -11,6 +11,7 @@ import math
 import os
 import pwd
 import resource
+import select
 import shutil
 import signal
 import struct
@@ -25,8 +26,8 @@ import zlib
 
 import numpy as np
 import pytest
-
 from conftest import FILE_NAMES, mnist_file_bytes, write_idx, write_mnist_dir
+
 from mnist import input_data
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -508,8 +509,8 @@ def test_data_larger_than_memory_is_refused_before_allocating(mnist_dir):
         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30)))
     assert child.returncode == 3, child.stderr
     message = child.stdout.strip().splitlines()[-1]
-    assert message.startswith('DataFileError: %s header says %d x 28 x 28: reading it needs %.1f GB of memory '
-                              '(%d bytes of data, held 5 times while converting), but only '
+    assert message.startswith('DataFileError: %s header says %d x 28 x 28: reading it needs %.1f GB of '
+                              'memory (%d bytes of data, held 5 times while converting), but only '
                               % (path, count, count * 784 * 5 / 1e9, count * 784))
     assert message.endswith(' GB is available.')
 
@@ -943,6 +944,70 @@ def test_download_progress_goes_to_stderr(mirrors, tmp_path, capsys):
         assert 'Downloading %s: 100%%' % name in err
 
 
+def test_failed_mirror_is_reported_before_the_next_is_tried(mirrors, tmp_path, capsys):
+    """Each abandoned mirror gets a line naming its URL and why, then the next one is asked."""
+    serve(mirrors.server, mirrors.urls[1], mirrors.files)
+    read(tmp_path, source_url=mirrors.urls[0])
+    err = capsys.readouterr().err.splitlines()
+    url = mirrors.urls[0] + TRAIN_IMAGES
+    assert err[:3] == ['Downloading %s from %s' % (TRAIN_IMAGES, url),
+                       'Giving up on %s: HTTP 404 Not Found. Trying the next mirror.' % url,
+                       'Downloading %s from %s' % (TRAIN_IMAGES, mirrors.urls[1] + TRAIN_IMAGES)]
+
+
+def test_network_failure_gives_one_line_with_the_by_hand_hint(mirrors, tmp_path):
+    """Where the network is the problem, one line lists each URL and suggests copying by hand."""
+    message = download_error(tmp_path, mirrors.urls[0])
+    assert '\n' not in message
+    assert message == ('Could not download %s into %s (%s: HTTP 404 Not Found; %s: HTTP 404 Not Found). '
+                       'Without internet access, put the four files (%s) in %s by hand.'
+                       % (TRAIN_IMAGES, tmp_path, mirrors.urls[0] + TRAIN_IMAGES,
+                          mirrors.urls[1] + TRAIN_IMAGES, ', '.join(FILE_NAMES), tmp_path))
+
+
+def test_downloaded_images_of_the_wrong_size_are_not_kept(mirrors, tmp_path, capsys):
+    """A custom source serving 32 x 32 images: refused at download, never 'Successfully downloaded'."""
+    custom = mirrors.server.base_url + 'custom/'
+    serve(mirrors.server, custom, {TRAIN_IMAGES: write_idx(tmp_path / 'big.gz', np.zeros((5, 32, 32)))})
+    directory = tmp_path / 'data'
+    directory.mkdir()
+    message = download_error(directory, custom)
+    assert '%s holds images of 32 x 32 pixels: expected 28 x 28.' % (custom + TRAIN_IMAGES) in message
+    assert 'Delete it' not in message
+    assert 'Successfully' not in capsys.readouterr().out
+    assert os.listdir(directory) == []
+
+
+@pytest.mark.parametrize('behaviour', ['hold', 'drip'])
+def test_stalled_mirror_is_abandoned_for_the_next(mirrors, tmp_path, monkeypatch, capsys, behaviour):
+    """Silence ('hold') or one byte every 0.2 s ('drip') for STALL_SECONDS abandons the mirror."""
+    monkeypatch.setattr(input_data, 'STALL_SECONDS', 1)
+    serve(mirrors.server, mirrors.urls[0], mirrors.files)
+    serve(mirrors.server, mirrors.urls[0], {TRAIN_IMAGES: mirrors.files[TRAIN_IMAGES]}, behaviour)
+    serve(mirrors.server, mirrors.urls[1], mirrors.files)
+    read(tmp_path, source_url=mirrors.urls[0])
+    assert_holds(tmp_path, mirrors.files, mirrors.arrays)
+    err = capsys.readouterr().err
+    abandoned = 'Giving up on %s: stalled: ' % (mirrors.urls[0] + TRAIN_IMAGES)
+    assert abandoned in err
+    line = next(line for line in err.splitlines() if line.startswith(abandoned))
+    assert ('bytes in 1 s, expected at least 65536 (received ' in line
+            and 'of %d). Trying the next mirror.' % len(mirrors.files[TRAIN_IMAGES]) in line)
+    assert mirrors.server.requests[:2] == ['/m1/' + TRAIN_IMAGES, '/m2/' + TRAIN_IMAGES]
+
+
+def test_stall_everywhere_names_every_url(mirrors, tmp_path, monkeypatch):
+    """When every mirror stalls, the error lists each URL as stalled, and nothing is left."""
+    monkeypatch.setattr(input_data, 'STALL_SECONDS', 1)
+    for url in mirrors.urls:
+        serve(mirrors.server, url, mirrors.files, 'hold')
+    message = download_error(tmp_path, mirrors.urls[0])
+    for url in mirrors.urls:
+        assert '%s: stalled: 0 bytes in 1 s' % (url + TRAIN_IMAGES) in message
+    assert 'by hand' in message
+    assert os.listdir(tmp_path) == []
+
+
 CHILD = r'''
 import json, sys
 from mnist import input_data
@@ -1013,6 +1078,32 @@ def test_killed_download_leaves_nothing(mirrors, tmp_path):
     assert os.listdir(tmp_path) == []
 
 
+def read_line(stream, timeout):
+    """The next line of a child's pipe, or None after timeout seconds without one."""
+    ready, _, _ = select.select([stream], [], [], timeout)
+    return stream.readline().decode() if ready else None
+
+
+def test_progress_shows_before_the_first_byte(mirrors, tmp_path):
+    """While the server holds back the body, the child has already said what it downloads from where."""
+    serve(mirrors.server, mirrors.urls[0], mirrors.files, 'hold')
+    child = start_child(mirrors, tmp_path, 'maybe_download', TRAIN_IMAGES)
+    try:
+        first, second = read_line(child.stderr, 20), read_line(child.stderr, 20)
+        assert first == 'Downloading %s from %s\n' % (TRAIN_IMAGES, mirrors.urls[0] + TRAIN_IMAGES)
+        assert second == 'Downloading %s: 0%%\n' % TRAIN_IMAGES
+        assert child.poll() is None and os.listdir(tmp_path) == []
+        mirrors.server.release.set()
+        out, err = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate(timeout=10)
+    assert child.returncode == 0, err.decode()
+    assert 'Downloading %s: 100%%' % TRAIN_IMAGES in err.decode()
+    assert os.listdir(tmp_path) == [TRAIN_IMAGES]
+
+
 def test_two_processes_download_into_the_same_directory(mirrors, tmp_path):
     """Two read_data_sets racing on one empty directory both succeed with intact files."""
     serve(mirrors.server, mirrors.urls[0], mirrors.files, 'together')
@@ -1031,6 +1122,27 @@ def test_two_processes_download_into_the_same_directory(mirrors, tmp_path):
     assert not mirrors.server.barrier.broken, 'the two downloads did not overlap'
     assert len(mirrors.server.requests) == 8
     assert_holds(tmp_path, mirrors.files, mirrors.arrays)
+
+
+# ---------------------------------------------------------------- through a script
+
+@pytest.mark.parametrize('fault', ['dangling symlink', '32 x 32 images'])
+def test_script_prints_one_error_line(mnist_dir, tmp_path, fault):
+    """mnist_softmax.py on bad data: exit 1, one 'error:' line naming the file, no traceback."""
+    path = os.path.join(mnist_dir.directory, TEST_LABELS if fault == 'dangling symlink' else TRAIN_IMAGES)
+    os.remove(path)
+    if fault == 'dangling symlink':
+        os.symlink(tmp_path / 'gone.gz', path)
+    else:
+        write_idx(path, np.zeros((60, 32, 32), np.uint8))
+    child = subprocess.run([sys.executable, os.path.join(REPO_ROOT, 'scripts', 'mnist_softmax.py'),
+                            '--data_dir', mnist_dir.directory, '--log_dir', str(tmp_path / 'log')],
+                           env=child_env(), capture_output=True, text=True, timeout=120)
+    assert child.returncode == 1, child.stderr
+    assert 'Traceback' not in child.stderr
+    errors = [line for line in child.stderr.splitlines() if line.startswith('error:')]
+    assert len(errors) == 1 and path in errors[0], child.stderr
+    assert 'by hand' not in errors[0]
 
 
 # ---------------------------------------------------------------- the real data
