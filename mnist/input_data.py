@@ -2,21 +2,30 @@
 
 Same names, signatures and behaviour as the tutorial module, with three fixes:
 every file is checked (size and SHA-256 for downloads, gzip and IDX structure
-always) and a bad one fails with an error naming it; downloads are atomic and
-fall back to a second mirror; each DataSet shuffles with its own RNG instead
-of reseeding numpy's global one.
+always) and a bad one fails with an error naming it; downloads are atomic,
+give up on a stalled mirror and fall back to a second one; each DataSet
+shuffles with its own RNG instead of reseeding numpy's global one.
+
+Every problem with the data raises one of three errors, each a one-line
+message naming the directory, file, URL or value: DataFileError (a data
+directory or file that cannot be used), DownloadError (no mirror delivered a
+file) and DataSetError (a batch or validation size the data cannot serve).
 
 This module does not import TensorFlow.
 """
 import collections
 import contextlib
+import errno
 import gzip
 import hashlib
 import http.client
+import math
 import os
+import stat
 import struct
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.request
 import zlib
@@ -46,21 +55,35 @@ LABEL_MAGIC = 2049
 NUM_CLASSES = 10
 FAKE_NUM_EXAMPLES = 10000  # the size of every fake DataSet, as in the original
 
-DOWNLOAD_TIMEOUT_SECONDS = 60
+IMAGE_SIZE = 28  # the models take 28 x 28 images, flattened to 784 pixels
+
+# A download that receives less than STALL_BYTES in STALL_SECONDS is abandoned
+# and the next mirror tried: a dead or crawling mirror (one byte every 20 s)
+# then fails within about two minutes instead of never. 64 KiB a minute is far
+# below any working connection, and STALL_SECONDS is also the socket timeout.
+STALL_SECONDS = 60
+STALL_BYTES = 64 * 1024
 _CHUNK_BYTES = 1 << 20
 # Deflate cannot compress better than about 1032:1, so a header that claims
 # more data than that is lying; checking it avoids allocating absurd buffers.
 _MAX_DEFLATE_RATIO = 1032
+# Appended where a bad file on disk would simply be downloaded again.
+_DELETE_HINT = ' Delete it and run again to download a fresh copy.'
 
 Datasets = collections.namedtuple('Datasets', ['train', 'validation', 'test'])
 
 
 class DataFileError(ValueError):
-    """A file that is not a valid MNIST IDX gz file; the message names it."""
+    """A data directory or file that cannot be used (missing permission, not a file, not valid
+    MNIST IDX gz data, too large for memory); the one-line message names it and says why."""
 
 
 class DownloadError(OSError):
-    """No mirror delivered a valid copy of a file; the message lists each attempt."""
+    """No mirror delivered a valid copy of a file; the one-line message lists each URL and why."""
+
+
+class DataSetError(ValueError):
+    """A batch_size or validation_size that the data cannot serve; the message gives the range."""
 
 
 def image_dtype(dtype):
@@ -83,25 +106,56 @@ def dense_to_one_hot(labels_dense, num_classes):
     return one_hot
 
 
+def available_memory():
+    """Bytes that can still be allocated without swapping, or None where that is unknown.
+
+    MemAvailable of /proc/meminfo (Linux's estimate, counting reclaimable
+    cache as free) rather than the physical total, which ignores what other
+    processes already hold; elsewhere the free physical pages. Swap is not
+    counted: a data set that only fits in swap would make training crawl.
+    """
+    try:
+        with open('/proc/meminfo') as f:
+            for line in f:
+                if line.startswith('MemAvailable:'):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf('SC_AVPHYS_PAGES') * os.sysconf('SC_PAGE_SIZE')
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def _gigabytes(num_bytes):
+    return '%.1f GB' % (num_bytes / 1e9)
+
+
 def _file_name(f):
     return getattr(f, 'name', '<stream>')
 
 
-def _read_idx(f, magic, num_dims, what, name=None):
+def _read_idx(f, magic, num_dims, what, name=None, on_disk=True, image_size=None, copies=1):
     """Reads one gzipped IDX file into a uint8 array of the shape its header gives.
 
     Raises DataFileError, naming the file, for anything that is not exactly
     such a file: not gzip, truncated, wrong magic, or a header that disagrees
-    with the amount of data.
+    with the amount of data. Before allocating anything it also refuses a
+    header claiming more data than the gzip file can hold (which also catches
+    sizes whose product overflows) and data whose `copies` copies would not
+    fit in available memory. With image_size, it requires at least one image
+    of image_size x image_size pixels. on_disk adds the advice to delete a
+    damaged file, which is wrong for a download that was never kept.
     """
     name = name or _file_name(f)
+    hint = _DELETE_HINT if on_disk else ''
     start = f.read(64)
     if start[:2] != b'\x1f\x8b':
         looks_like = ''
         if start.lstrip()[:1] == b'<':
             looks_like = ' It looks like an HTML page, perhaps an error page saved in place of the data.'
-        raise DataFileError('%s is not a gzip file: it starts with %r.%s Delete it and run '
-                            'again to download a fresh copy.' % (name, start[:32], looks_like))
+        raise DataFileError('%s is not a gzip file: it starts with %r.%s%s'
+                            % (name, start[:32], looks_like, hint))
     f.seek(0, os.SEEK_END)
     compressed_bytes = f.tell()
     f.seek(0)
@@ -114,11 +168,24 @@ def _read_idx(f, magic, num_dims, what, name=None):
         if found_magic != magic:
             raise DataFileError('%s: invalid magic number %d, expected %d for an MNIST %s file.'
                                 % (name, found_magic, magic, what))
-        expected_bytes = int(np.prod(dims, dtype=np.int64))
+        # Python integers: numpy's int64 product of three uint32 sizes can wrap around.
+        expected_bytes = math.prod(dims)
         header_text = '%s header says %s' % (name, ' x '.join(str(d) for d in dims))
         if expected_bytes > _MAX_DEFLATE_RATIO * compressed_bytes:
             raise DataFileError('%s (%d bytes of data), more than a %d-byte gzip file can hold.'
                                 % (header_text, expected_bytes, compressed_bytes))
+        if image_size is not None:
+            if dims[1:] != [image_size, image_size]:
+                raise DataFileError('%s holds images of %d x %d pixels: expected %d x %d.'
+                                    % (name, dims[1], dims[2], image_size, image_size))
+            if dims[0] == 0:
+                raise DataFileError('%s holds 0 images: expected at least one.' % name)
+        memory = available_memory()
+        if memory is not None and copies * expected_bytes > memory:
+            raise DataFileError('%s: reading it needs %s of memory (%d bytes of data, held %d times '
+                                'while converting), but only %s is available.'
+                                % (header_text, _gigabytes(copies * expected_bytes), expected_bytes,
+                                   copies, _gigabytes(memory)))
         data = np.empty(expected_bytes, dtype=np.uint8)
         view = memoryview(data)
         filled = 0
@@ -134,18 +201,20 @@ def _read_idx(f, magic, num_dims, what, name=None):
             raise DataFileError('%s (%d bytes of data), but the file holds more.'
                                 % (header_text, expected_bytes))
     except EOFError as e:
-        raise DataFileError('%s is truncated: the gzip stream ends early (%s). Delete it and run '
-                            'again to download a fresh copy.' % (name, e)) from None
+        raise DataFileError('%s is truncated: the gzip stream ends early (%s).%s' % (name, e, hint)) from None
     except (OSError, zlib.error) as e:
-        raise DataFileError('%s is a damaged gzip file (%s). Delete it and run again to '
-                            'download a fresh copy.' % (name, e)) from None
+        raise DataFileError('%s is a damaged gzip file (%s).%s' % (name, e, hint)) from None
     return data.reshape(dims)
 
 
 def extract_images(f):
     """Extracts images from a gzipped IDX file object into uint8 [N, rows, cols, 1]."""
+    return _extract_images(f)
+
+
+def _extract_images(f, image_size=None, copies=1):
     print('Extracting', _file_name(f))
-    images = _read_idx(f, IMAGE_MAGIC, 3, 'image')
+    images = _read_idx(f, IMAGE_MAGIC, 3, 'image', image_size=image_size, copies=copies)
     return images.reshape(images.shape + (1,))
 
 
@@ -160,6 +229,17 @@ def extract_labels(f, one_hot=False, num_classes=NUM_CLASSES):
         raise DataFileError('%s holds label %d, expected labels 0..%d.'
                             % (_file_name(f), labels.max(), num_classes - 1))
     return dense_to_one_hot(labels, num_classes) if one_hot else labels
+
+
+def check_batch_size(data_set, batch_size, examples='training examples'):
+    """Raises DataSetError unless 1 <= batch_size <= data_set.num_examples.
+
+    Scripts call it right after read_data_sets, so a --batch_size the
+    training split cannot serve stops before the model is built.
+    """
+    if not 0 < batch_size <= data_set.num_examples:
+        raise DataSetError('batch_size %d: expected 1..%d, the number of %s.'
+                           % (batch_size, data_set.num_examples, examples))
 
 
 class DataSet:
@@ -239,9 +319,7 @@ class DataSet:
             rows = np.ones((batch_size,) + self._images.shape[1:], dtype=self._images.dtype)
             label = [1] + [0] * (NUM_CLASSES - 1) if self.one_hot else 0
             return rows, np.array([label] * batch_size, dtype=self._labels.dtype)
-        if not 0 < batch_size <= self._num_examples:
-            raise ValueError('batch_size %d: expected 1..%d, the number of examples'
-                             % (batch_size, self._num_examples))
+        check_batch_size(self, batch_size, examples='examples in this DataSet')
         start = self._index_in_epoch
         if self._epochs_completed == 0 and start == 0:
             self._reorder(shuffle)
@@ -258,15 +336,22 @@ class DataSet:
 
 
 class _Progress:
-    """Download progress on stderr: one updating line on a terminal, a line per 10% in a log."""
+    """Download progress on stderr: one updating line on a terminal, a line per 10% in a log.
 
-    def __init__(self, filename, total, stream=None):
+    The first line, naming the URL, is written before connecting, so a mirror
+    that does not answer shows at once which URL is being waited for.
+    """
+
+    def __init__(self, filename, url, stream=None):
         # Looked up per download, not at import, so a redirected sys.stderr gets the progress.
         self._stream = sys.stderr if stream is None else stream
-        self._filename, self._total = filename, total
+        self._filename, self._total = filename, None
         self._shown = -1
+        self._stream.write('Downloading %s from %s\n' % (filename, url))
+        self._stream.flush()
 
-    def update(self, received):
+    def update(self, received, total=None):
+        self._total = total if total is not None else self._total
         tenths = 10 * received // self._total if self._total else 0
         if self._stream.isatty():
             done = '%3d%%' % (10 * tenths) if self._total else '%d bytes' % received
@@ -277,42 +362,56 @@ class _Progress:
         self._stream.flush()
 
     def close(self):
-        if self._stream.isatty():
+        if self._stream.isatty() and self._shown >= 0:
             self._stream.write('\n')
 
 
+def _cannot_write(path, error):
+    """The DataFileError for a download that cannot be written where it belongs."""
+    return DataFileError('Cannot download %s into %s: %s.'
+                         % (os.path.basename(path), os.path.dirname(path) or '.', error.strerror or error))
+
+
 @contextlib.contextmanager
-def _unnamed_file(directory):
-    """Yields (file, publish): a file in `directory` that disappears unless publish(path) is called.
+def _unnamed_file(path):
+    """Yields (file, publish): a file beside `path` that disappears unless publish() is called.
 
     On Linux the file has no name at all until it is published (O_TMPFILE),
     so even a process killed mid-download leaves nothing behind. Elsewhere a
-    hidden temporary file is removed on any exception.
+    hidden temporary file is removed on any exception. A directory that
+    cannot be written raises DataFileError: no mirror can help with that.
     """
+    directory = os.path.dirname(path) or '.'
     temp_path = None
     try:
-        fd = os.open(directory, os.O_TMPFILE | os.O_RDWR, 0o644)
-    except (AttributeError, OSError):
-        fd, temp_path = tempfile.mkstemp(dir=directory, prefix='.download-', suffix='.part')
+        try:
+            fd = os.open(directory, os.O_TMPFILE | os.O_RDWR, 0o644)
+        except (AttributeError, OSError):
+            fd, temp_path = tempfile.mkstemp(dir=directory, prefix='.download-', suffix='.part')
+    except OSError as e:
+        raise _cannot_write(path, e) from None
     f = os.fdopen(fd, 'w+b')
 
-    def publish(path):
-        f.flush()
-        os.fsync(f.fileno())
-        if temp_path is None:
-            # os.link calls linkat(AT_SYMLINK_FOLLOW) only when given a dir_fd; plain
-            # link() would link the /proc symlink itself and fail with EXDEV.
-            dir_fd = os.open(os.path.dirname(path) or '.', os.O_RDONLY)
-            try:
-                os.link('/proc/self/fd/%d' % f.fileno(), os.path.basename(path),
-                        dst_dir_fd=dir_fd, follow_symlinks=True)
-            except FileExistsError:
-                pass  # a concurrent download placed its verified copy first
-            finally:
-                os.close(dir_fd)
-        else:
-            os.chmod(temp_path, 0o644)
-            os.replace(temp_path, path)
+    def publish():
+        try:
+            f.flush()
+            os.fsync(f.fileno())
+            if temp_path is None:
+                # os.link calls linkat(AT_SYMLINK_FOLLOW) only when given a dir_fd; plain
+                # link() would link the /proc symlink itself and fail with EXDEV.
+                dir_fd = os.open(directory, os.O_RDONLY)
+                try:
+                    os.link('/proc/self/fd/%d' % f.fileno(), os.path.basename(path),
+                            dst_dir_fd=dir_fd, follow_symlinks=True)
+                except FileExistsError:
+                    pass  # a concurrent download placed its verified copy first
+                finally:
+                    os.close(dir_fd)
+            else:
+                os.chmod(temp_path, 0o644)
+                os.replace(temp_path, path)
+        except OSError as e:
+            raise _cannot_write(path, e) from None
 
     try:
         yield f, publish
@@ -322,50 +421,95 @@ def _unnamed_file(directory):
             os.remove(temp_path)
 
 
-def _download(url, path, expected):
-    """Downloads url into path, atomically, after checking size, digest and structure.
+def _network_error(error):
+    """A short reason for a failed request or transfer, for DownloadError."""
+    if isinstance(error, urllib.error.HTTPError):
+        return 'HTTP %d %s' % (error.code, error.reason)
+    if isinstance(error, urllib.error.URLError):
+        error = error.reason
+    if isinstance(error, TimeoutError) or str(error) == 'timed out':
+        return 'no answer within %d s' % STALL_SECONDS
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return '%s: %s' % (type(error).__name__, error) if str(error) else type(error).__name__
 
-    expected is (size, sha256) or None. Raises DownloadError with the reason.
+
+def _receive(url, f, path, progress, total):
+    """Writes the body of url into f, the file for path; returns (bytes received, SHA-256, total).
+
+    total is the expected size, or None to use Content-Length. Raises
+    DownloadError when the request fails or the transfer stalls (less than
+    STALL_BYTES in STALL_SECONDS), DataFileError when f cannot be written.
     """
-    filename = os.path.basename(path)
     try:
-        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response, \
-                _unnamed_file(os.path.dirname(path) or '.') as (f, publish):
-            header_size = response.headers.get('Content-Length')
-            total = expected[0] if expected else (int(header_size) if header_size else None)
-            digest = hashlib.sha256()
-            received = 0
-            progress = _Progress(filename, total)
-            while True:
-                chunk = response.read(_CHUNK_BYTES // 16)
-                if not chunk:
-                    break
-                f.write(chunk)
+        response = urllib.request.urlopen(url, timeout=STALL_SECONDS)
+    except (OSError, http.client.HTTPException) as e:
+        raise DownloadError(_network_error(e)) from None
+    with response:
+        if total is None:
+            try:
+                total = int(response.headers.get('Content-Length'))
+            except (TypeError, ValueError):
+                pass
+        progress.update(0, total)
+        digest = hashlib.sha256()
+        received = 0
+        window_start, window_received = time.monotonic(), 0
+        while True:
+            try:
+                # read1 returns whatever has arrived; read(n) would wait for all n bytes.
+                chunk = response.read1(_CHUNK_BYTES // 16)
+            except TimeoutError:
+                chunk = None  # nothing for STALL_SECONDS; the socket is unusable now
+            except (OSError, http.client.HTTPException) as e:
+                raise DownloadError('%s after %d bytes' % (_network_error(e), received)) from None
+            if chunk == b'':
+                break
+            if chunk:
+                try:
+                    f.write(chunk)
+                except OSError as e:
+                    raise _cannot_write(path, e) from None
                 digest.update(chunk)
                 received += len(chunk)
                 progress.update(received)
+            if received - window_received >= STALL_BYTES:
+                window_start, window_received = time.monotonic(), received
+            elif chunk is None or time.monotonic() - window_start >= STALL_SECONDS:
+                raise DownloadError('stalled: %d bytes in %d s, expected at least %d (received %d of %s)'
+                                    % (received - window_received, STALL_SECONDS, STALL_BYTES, received,
+                                       total if total is not None else 'an unknown number of bytes'))
+    return received, digest, total
+
+
+def _download(url, path, expected):
+    """Downloads url into path, atomically, after checking size, digest and structure.
+
+    expected is (size, sha256) or None. Raises DownloadError with what went
+    wrong on the way, DataFileError when path cannot be written.
+    """
+    filename = os.path.basename(path)
+    progress = _Progress(filename, url)
+    with _unnamed_file(path) as (f, publish):
+        try:
+            received, digest, total = _receive(url, f, path, progress, expected[0] if expected else None)
+        finally:
             progress.close()
-            if total is not None and received != total:
-                raise DownloadError('received %d bytes, expected %d' % (received, total))
-            if expected and digest.hexdigest() != expected[1]:
-                raise DownloadError('SHA-256 mismatch: expected %s, got %s'
-                                    % (expected[1], digest.hexdigest()))
-            if filename in FILE_NAMES:
-                f.flush()
-                f.seek(0)
+        if total is not None and received != total:
+            raise DownloadError('received %d bytes, expected %d' % (received, total))
+        if expected and digest.hexdigest() != expected[1]:
+            raise DownloadError('SHA-256 mismatch: expected %s, got %s' % (expected[1], digest.hexdigest()))
+        if filename in FILE_NAMES:
+            f.flush()
+            f.seek(0)
+            try:
                 if 'images' in filename:
-                    _read_idx(f, IMAGE_MAGIC, 3, 'image', name=url)
+                    _read_idx(f, IMAGE_MAGIC, 3, 'image', name=url, on_disk=False, image_size=IMAGE_SIZE)
                 else:
-                    _read_idx(f, LABEL_MAGIC, 1, 'label', name=url)
-            publish(path)
-    except DownloadError:
-        raise
-    except urllib.error.HTTPError as e:
-        raise DownloadError('HTTP %d %s' % (e.code, e.reason)) from None
-    except urllib.error.URLError as e:
-        raise DownloadError(str(e.reason)) from None
-    except (OSError, http.client.HTTPException, DataFileError) as e:
-        raise DownloadError('%s: %s' % (type(e).__name__, e)) from None
+                    _read_idx(f, LABEL_MAGIC, 1, 'label', name=url, on_disk=False)
+            except DataFileError as e:
+                raise DownloadError(str(e)) from None
+        publish()
     print('Successfully downloaded', filename, received, 'bytes.')
 
 
@@ -377,40 +521,155 @@ def _sources(source_url):
     return [normalized], False
 
 
+def _what_is(path):
+    """Says what path is, following symbolic links: 'missing', 'a directory', 'a file' or what else.
+
+    Raises DataFileError when it cannot even be looked at (a directory on
+    the way that this user may not enter).
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return 'a symbolic link to %s, which does not exist' % os.readlink(path)
+        return 'missing'
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return 'a symbolic link loop'
+        raise DataFileError('Cannot look at %s: %s.' % (path, e.strerror or e)) from None
+    if stat.S_ISDIR(mode):
+        return 'a directory'
+    if stat.S_ISREG(mode):
+        return 'a file'
+    if stat.S_ISFIFO(mode):
+        return 'a named pipe'
+    if stat.S_ISSOCK(mode):
+        return 'a socket'
+    return 'a device'
+
+
+def _check_data_dir(directory):
+    """Raises DataFileError unless directory is a directory this user can enter, or nothing yet."""
+    if not directory:
+        raise DataFileError('The data directory is an empty string: expected a directory path.')
+    kind = _what_is(directory)
+    if kind == 'missing':
+        return
+    if kind != 'a directory':
+        raise DataFileError('The data directory %s is %s, not a directory.' % (directory, kind))
+    try:
+        os.stat(os.path.join(directory, '.'))  # needs permission to look inside
+    except OSError as e:
+        raise DataFileError('The data directory %s cannot be read: %s.'
+                            % (directory, e.strerror or e)) from None
+
+
+def _open_data_file(path):
+    """open(path, 'rb'), raising DataFileError naming the file when that fails."""
+    try:
+        return open(path, 'rb')
+    except OSError as e:
+        raise DataFileError('Cannot read %s: %s.' % (path, e.strerror or e)) from None
+
+
+def _data_file_exists(path):
+    """True for a readable file, False when nothing is there (it will be downloaded).
+
+    Raises DataFileError for anything else, saying what it is: a directory, a
+    dangling symbolic link or a loop, a file this user cannot read.
+    """
+    kind = _what_is(path)
+    if kind == 'missing':
+        return False
+    if kind != 'a file':
+        raise DataFileError('%s is %s: expected an IDX gz file, or nothing there to download it.'
+                            % (path, kind))
+    _open_data_file(path).close()
+    return True
+
+
+def _make_dirs(directory):
+    """Creates directory and its missing parents; returns those it created, outermost first."""
+    missing = []
+    head = directory
+    while head and not os.path.lexists(head):
+        missing.append(head)
+        head = os.path.dirname(head.rstrip(os.sep))
+    created = []
+    try:
+        for new_dir in reversed(missing):
+            try:
+                os.mkdir(new_dir)
+            except FileExistsError:
+                continue  # made meanwhile by a concurrent run: not ours to remove
+            created.append(new_dir)
+    except OSError as e:
+        _remove_dirs(created)
+        raise DataFileError('Cannot create the data directory %s: %s.'
+                            % (directory, e.strerror or e)) from None
+    return created
+
+
+def _remove_dirs(created):
+    """Removes the directories _make_dirs created, innermost first, as long as they are empty."""
+    for new_dir in reversed(created):
+        try:
+            os.rmdir(new_dir)
+        except OSError:
+            return  # something else was put there meanwhile: keep it
+
+
 def maybe_download(filename, work_directory, source_url=DEFAULT_SOURCE_URL):
     """Returns the path of `filename` in `work_directory`, downloading it if it is not there.
 
     A download is verified before it is moved into place: against the
     published size and SHA-256 when it comes from an MNIST mirror, against
     Content-Length otherwise, and for the four MNIST names its gzip and IDX
-    structure. A failure tries the next mirror; when all fail, DownloadError
-    lists each URL and why. Existing files are checked when they are read.
+    structure. A failure, or a stall (see STALL_SECONDS), tries the next
+    mirror; when all fail, DownloadError lists each URL and why, and the
+    directories this call created are removed again. Something other than a
+    readable file under that name, or a directory that cannot be read or
+    written, raises DataFileError. Existing files are checked when they are read.
     """
+    _check_data_dir(work_directory)
     path = os.path.join(work_directory, filename)
-    if os.path.exists(path):
+    if _data_file_exists(path):
         return path
-    os.makedirs(work_directory, exist_ok=True)
+    created = _make_dirs(work_directory)
+    try:
+        _download_from_mirrors(filename, path, source_url)
+    except BaseException:
+        _remove_dirs(created)  # a mistyped --data_dir leaves no tree behind
+        raise
+    return path
+
+
+def _download_from_mirrors(filename, path, source_url):
+    """Downloads filename into path from the first source that delivers it; DownloadError if none."""
     bases, checked = _sources(source_url)
     expected = MNIST_FILES.get(filename) if checked else None
     failures = []
-    for base in bases:
+    for i, base in enumerate(bases):
         url = base + filename
         try:
             _download(url, path, expected)
-            return path
+            return
         except DownloadError as e:
-            failures.append('  %s: %s' % (url, e))
-    raise DownloadError('Could not download %s into %s. Tried:\n%s\nWithout internet access, put '
-                        'the four files (%s) in %s by hand.'
-                        % (filename, work_directory, '\n'.join(failures),
-                           ', '.join(FILE_NAMES), work_directory))
+            failures.append('%s: %s' % (url, e))
+            if i + 1 < len(bases):
+                print('Giving up on %s: %s. Trying the next mirror.' % (url, e), file=sys.stderr)
+    directory = os.path.dirname(path) or '.'
+    raise DownloadError('Could not download %s into %s (%s). Without internet access, put the four '
+                        'files (%s) in %s by hand.'
+                        % (filename, directory, '; '.join(failures), ', '.join(FILE_NAMES), directory))
 
 
-def _read_split(images_path, labels_path, one_hot):
-    """Returns (uint8 images [N, rows, cols, 1], labels) of one split, checking their counts agree."""
-    with open(images_path, 'rb') as f:
-        images = extract_images(f)
-    with open(labels_path, 'rb') as f:
+def _read_split(images_path, labels_path, one_hot, dtype):
+    """Returns (uint8 images [N, 28, 28, 1], labels) of one split, checking their counts agree."""
+    with _open_data_file(images_path) as f:
+        # The uint8 pixels and the DataSets' dtype copy of them are in memory together.
+        images = _extract_images(f, IMAGE_SIZE, copies=1 + dtype.itemsize)
+    with _open_data_file(labels_path) as f:
         labels = extract_labels(f, one_hot=one_hot)
     if len(images) != len(labels):
         raise DataFileError('%s holds %d images but %s holds %d labels: expected as many labels '
@@ -425,6 +684,8 @@ def read_data_sets(train_dir, fake_data=False, one_hot=False, dtype=np.float32,
 
     Validation is the first `validation_size` training examples. Labels are
     uint8 [N] class indices, or float64 [N, 10] rows with one_hot=True (as the original).
+    Images must be 28 x 28, at least one per file. Raises DataFileError,
+    DownloadError or DataSetError with one line naming the problem.
     """
     dtype = image_dtype(dtype)
     if fake_data:
@@ -433,18 +694,21 @@ def read_data_sets(train_dir, fake_data=False, one_hot=False, dtype=np.float32,
                            reshape=reshape, seed=seed)
         return Datasets(train=fake(), validation=fake(), test=fake())
 
+    _check_data_dir(train_dir)
+    for name in FILE_NAMES:  # a bad entry fails before anything is downloaded
+        _data_file_exists(os.path.join(train_dir, name))
     paths = [maybe_download(name, train_dir, source_url) for name in FILE_NAMES]
     options = dict(dtype=dtype, reshape=reshape, seed=seed)
     # One split at a time, so the uint8 training images are freed before the
     # test file is read: peak memory stays near the float32 arrays themselves.
-    train_images, train_labels = _read_split(paths[0], paths[1], one_hot)
+    train_images, train_labels = _read_split(paths[0], paths[1], one_hot, dtype)
     if not 0 <= validation_size <= len(train_images):
-        raise ValueError('validation_size %d: expected a value between 0 and %d, the number of '
-                         'training images.' % (validation_size, len(train_images)))
+        raise DataSetError('validation_size %d: expected a value between 0 and %d, the number of '
+                           'training images.' % (validation_size, len(train_images)))
     validation = DataSet(train_images[:validation_size], train_labels[:validation_size], **options)
     train = DataSet(train_images[validation_size:], train_labels[validation_size:], **options)
     del train_images, train_labels
-    test = DataSet(*_read_split(paths[2], paths[3], one_hot), **options)
+    test = DataSet(*_read_split(paths[2], paths[3], one_hot, dtype), **options)
     return Datasets(train=train, validation=validation, test=test)
 
 

@@ -3,22 +3,31 @@
 Downloads go only to a local HTTP server on 127.0.0.1 that each test starts
 and stops; an autouse guard fails any attempt to reach another address.
 """
+import gzip
 import hashlib
 import http.server
 import json
+import math
 import os
+import pwd
+import resource
+import select
+import shutil
 import signal
+import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import types
 import urllib.request
+import zlib
 
 import numpy as np
 import pytest
+from conftest import FILE_NAMES, mnist_file_bytes, write_idx, write_mnist_dir
 
-from conftest import FILE_NAMES, mnist_file_bytes, write_idx
 from mnist import input_data
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -138,7 +147,7 @@ def test_one_hot_labels(mnist_dir):
 @pytest.mark.parametrize('validation_size', [-1, 61])
 def test_validation_size_outside_train_raises(mnist_dir, validation_size):
     """validation_size must lie in [0, number of training images]; the message says so."""
-    with pytest.raises(ValueError, match='validation_size %d' % validation_size) as e:
+    with pytest.raises(input_data.DataSetError, match='validation_size %d' % validation_size) as e:
         read(mnist_dir.directory, validation_size=validation_size)
     assert '60' in str(e.value)
 
@@ -277,9 +286,22 @@ def test_next_batch_leaves_numpy_global_rng_alone(seed):
 
 @pytest.mark.parametrize('batch_size', [0, -1, 11])
 def test_batch_size_outside_one_to_num_examples_raises(batch_size):
-    """batch_size must be 1..num_examples."""
-    with pytest.raises(ValueError, match='batch_size %d' % batch_size):
+    """batch_size must be 1..num_examples; the DataSetError is a ValueError and gives the range."""
+    with pytest.raises(input_data.DataSetError, match='batch_size %d: expected 1..10' % batch_size) as e:
         indexed_dataset(10).next_batch(batch_size)
+    assert isinstance(e.value, ValueError)
+
+
+def test_check_batch_size_speaks_of_the_training_split(mnist_dir):
+    """What a script calls after read_data_sets: the message gives the flag's value and range."""
+    data = read(mnist_dir.directory)
+    for batch_size in (1, 50):
+        input_data.check_batch_size(data.train, batch_size)
+    for batch_size in (0, 51, 100):
+        with pytest.raises(input_data.DataSetError) as e:
+            input_data.check_batch_size(data.train, batch_size)
+        assert str(e.value) == ('batch_size %d: expected 1..50, the number of training examples.'
+                                % batch_size)
 
 
 def test_images_and_labels_count_mismatch_raises():
@@ -388,6 +410,288 @@ def test_label_out_of_range(mnist_dir):
     assert path in message and '10' in message
 
 
+@pytest.mark.parametrize('name', [TRAIN_IMAGES, TEST_IMAGES])
+def test_images_that_are_not_28_by_28(mnist_dir, name):
+    """The models take 28 x 28 images: other sizes fail from the header, naming file and size."""
+    path = os.path.join(mnist_dir.directory, name)
+    write_idx(path, np.zeros((60 if name == TRAIN_IMAGES else 20, 32, 30), np.uint8))
+    message = read_error(mnist_dir.directory)
+    assert message == '%s holds images of 32 x 30 pixels: expected 28 x 28.' % path
+
+
+@pytest.mark.parametrize('images, labels', [(TRAIN_IMAGES, TRAIN_LABELS), (TEST_IMAGES, TEST_LABELS)])
+def test_zero_images(mnist_dir, images, labels):
+    """A split without images cannot train or evaluate anything."""
+    path = os.path.join(mnist_dir.directory, images)
+    write_idx(path, np.zeros((0, 28, 28), np.uint8))
+    write_idx(os.path.join(mnist_dir.directory, labels), np.zeros(0, np.uint8))
+    assert read_error(mnist_dir.directory) == '%s holds 0 images: expected at least one.' % path
+
+
+@pytest.mark.parametrize('dims', [(2 ** 31, 2 ** 31, 4), (2 ** 32 - 1,) * 3, (2 ** 32 - 1, 28, 28)])
+def test_header_sizes_that_overflow_or_are_absurd(mnist_dir, dims):
+    """Sizes whose product wraps around in int64 (2^31 * 2^31 * 4 = 2^64 -> 0) or exceeds what the
+    gzip file can hold are refused from the header, by read_data_sets and extract_images alike."""
+    path = os.path.join(mnist_dir.directory, TRAIN_IMAGES)
+    write_idx(path, mnist_dir.train_images, dims=dims)
+    product = dims[0] * dims[1] * dims[2]
+    for message in (read_error(mnist_dir.directory), extract_error(path)):
+        assert message.startswith('%s header says %d x %d x %d (%d bytes of data), more than a '
+                                  % ((path,) + dims + (product,)))
+        assert 'gzip file can hold' in message
+
+
+def extract_error(path):
+    """The DataFileError message of extract_images on path."""
+    with open(path, 'rb') as f, pytest.raises(input_data.DataFileError) as e:
+        input_data.extract_images(f)
+    return str(e.value)
+
+
+def write_zero_images(path, count):
+    """Writes a valid gzip IDX file of `count` all-zero 28 x 28 images; returns its size in bytes.
+
+    Honest but huge once decompressed, yet quick to write: a 1 MiB run of
+    zeros is deflated once, ending in a full flush so that the compressed
+    block depends on nothing before it, and then repeated.
+    """
+    def deflate_alone(data):
+        compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+        return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
+
+    header = struct.pack('>4I', input_data.IMAGE_MAGIC, count, 28, 28)
+    zeros = bytes(1 << 20)
+    whole_runs, rest = divmod(count * 28 * 28, len(zeros))
+    run = deflate_alone(zeros)
+    crc = zlib.crc32(header)
+    with open(path, 'wb') as f:
+        f.write(b'\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff')  # gzip, deflate, no name, mtime 0
+        f.write(deflate_alone(header))
+        for _ in range(whole_runs):
+            f.write(run)
+            crc = zlib.crc32(zeros, crc)
+        f.write(deflate_alone(zeros[:rest]))
+        crc = zlib.crc32(zeros[:rest], crc)
+        f.write(zlib.compressobj(9, zlib.DEFLATED, -15).flush())  # the final, empty block
+        f.write(struct.pack('<2I', crc, (len(header) + count * 28 * 28) & 0xFFFFFFFF))
+        return f.tell()
+
+
+def test_zero_images_writer_makes_a_valid_gzip(tmp_path):
+    """The helper's trick gives a file that gzip reads back exactly, trailer checks included."""
+    path = tmp_path / 'zeros.gz'
+    write_zero_images(path, 3000)  # 2.2 MiB: two whole runs and a rest
+    with gzip.open(path) as f:
+        data = f.read()
+    assert data[:16] == struct.pack('>4I', input_data.IMAGE_MAGIC, 3000, 28, 28)
+    assert len(data) == 16 + 3000 * 784 and not any(data[16:])
+
+
+def mem_available():
+    with open('/proc/meminfo') as f:
+        return next(int(line.split()[1]) * 1024 for line in f if line.startswith('MemAvailable:'))
+
+
+@pytest.mark.skipif(not os.path.exists('/proc/meminfo'), reason='needs /proc/meminfo')
+def test_data_larger_than_memory_is_refused_before_allocating(mnist_dir):
+    """An honest file whose images need 1.5 x the available memory as float32 is refused from its header.
+
+    The reader runs in a child limited to 4 GB of address space, so a reader
+    that allocated anyway would fail with MemoryError there, not with this message.
+    """
+    count = math.ceil(1.5 * mem_available() / (5 * 784))  # uint8 pixels + their float32 copy
+    path = os.path.join(mnist_dir.directory, TRAIN_IMAGES)
+    compressed = write_zero_images(path, count)
+    assert count * 784 <= input_data._MAX_DEFLATE_RATIO * compressed, 'the file must look honest'
+    child = subprocess.run(
+        [sys.executable, '-c', READ_CHILD, mnist_dir.directory], env=child_env(),
+        capture_output=True, text=True, timeout=120,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30)))
+    assert child.returncode == 3, child.stderr
+    message = child.stdout.strip().splitlines()[-1]
+    assert message.startswith('DataFileError: %s header says %d x 28 x 28: reading it needs %.1f GB of '
+                              'memory (%d bytes of data, held 5 times while converting), but only '
+                              % (path, count, count * 784 * 5 / 1e9, count * 784))
+    assert message.endswith(' GB is available.')
+
+
+# ---------------------------------------------------------------- bad directories and entries
+
+# Reads a directory with read_data_sets, as the user id and group id given after it, if any
+# (dropped after the imports: the interpreter may live where only root can reach it).
+# A known error prints 'Class: message' and exits 3.
+READ_CHILD = r"""
+import os, sys
+from mnist import input_data
+if len(sys.argv) > 2:
+    os.setgroups([])
+    os.setgid(int(sys.argv[3]))
+    os.setuid(int(sys.argv[2]))
+try:
+    input_data.read_data_sets(sys.argv[1], validation_size=10)
+except (input_data.DataFileError, input_data.DownloadError) as e:
+    print('%s: %s' % (type(e).__name__, e))
+    sys.exit(3)
+"""
+
+
+def child_env():
+    """The environment of a child Python that imports this checkout's mnist package."""
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [REPO_ROOT] + [p for p in [os.environ.get('PYTHONPATH')] if p]))
+
+
+def run_as_nobody(directory):
+    """Runs READ_CHILD on directory as user nobody (root ignores permissions)."""
+    try:
+        nobody = pwd.getpwnam('nobody')
+    except KeyError:
+        pytest.skip('there is no user nobody to run without root permissions')
+    return subprocess.run([sys.executable, '-c', READ_CHILD, str(directory), str(nobody.pw_uid),
+                           str(nobody.pw_gid)], env=child_env(), capture_output=True, text=True,
+                          timeout=60, cwd='/')
+
+
+@pytest.fixture
+def open_tmp():
+    """A fresh directory that every user can reach (pytest's tmp_path is root's alone)."""
+    directory = tempfile.mkdtemp(prefix='input-data-test-')
+    os.chmod(directory, 0o755)
+    yield directory
+    shutil.rmtree(directory)
+
+
+@pytest.fixture
+def read_only_dir(tmp_path):
+    """An empty directory on a read-only tmpfs, unmounted after the test."""
+    directory = tmp_path / 'read_only'
+    directory.mkdir()
+    mounted = subprocess.run(['mount', '-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', str(directory)],
+                             capture_output=True, text=True)
+    if mounted.returncode:
+        pytest.skip('cannot mount a read-only tmpfs here: %s' % mounted.stderr.strip())
+    yield directory
+    subprocess.run(['umount', str(directory)], check=True)
+
+
+def data_error(directory, **kwargs):
+    """The message of the DataFileError that read_data_sets raises on directory: one line, no
+    advice to download by hand (the network is not the problem)."""
+    with pytest.raises(input_data.DataFileError) as e:
+        read(directory, **kwargs)
+    message = str(e.value)
+    assert '\n' not in message and 'by hand' not in message and 'Delete it' not in message
+    return message
+
+
+def test_data_dir_empty_string():
+    assert data_error('') == 'The data directory is an empty string: expected a directory path.'
+
+
+def test_data_dir_is_a_file(tmp_path):
+    path = tmp_path / 'data.gz'
+    path.write_bytes(b'not a directory')
+    assert data_error(path) == 'The data directory %s is a file, not a directory.' % path
+
+
+@pytest.mark.parametrize('kind', ['dangling', 'loop'])
+def test_data_dir_is_a_broken_symlink(tmp_path, kind):
+    path = tmp_path / 'data'
+    if kind == 'dangling':
+        path.symlink_to(tmp_path / 'gone')
+        expected = 'a symbolic link to %s, which does not exist' % (tmp_path / 'gone')
+    else:
+        path.symlink_to(tmp_path / 'data')
+        expected = 'a symbolic link loop'
+    assert data_error(path) == 'The data directory %s is %s, not a directory.' % (path, expected)
+    assert os.path.islink(path)
+
+
+def make_entry(path, kind, tmp_path):
+    """Puts something other than a readable file at path; returns how the error describes it."""
+    if kind == 'directory':
+        os.mkdir(path)
+        return 'a directory'
+    if kind == 'dangling symlink':
+        os.symlink(tmp_path / 'gone.gz', path)
+        return 'a symbolic link to %s, which does not exist' % (tmp_path / 'gone.gz')
+    if kind == 'symlink loop':
+        os.symlink(os.path.basename(path), path)
+        return 'a symbolic link loop'
+    os.mkfifo(path)
+    return 'a named pipe'
+
+
+@pytest.mark.parametrize('kind', ['directory', 'dangling symlink', 'symlink loop', 'named pipe'])
+def test_data_file_name_is_not_a_file(mirrors, mnist_dir, tmp_path, kind):
+    """What is there is named, before anything is downloaded (train images are missing here)."""
+    serve(mirrors.server, mirrors.urls[0], mirrors.files)
+    os.remove(os.path.join(mnist_dir.directory, TRAIN_IMAGES))
+    path = os.path.join(mnist_dir.directory, TEST_LABELS)
+    os.remove(path)
+    what = make_entry(path, kind, tmp_path)
+    message = data_error(mnist_dir.directory, source_url=mirrors.urls[0])
+    assert message == '%s is %s: expected an IDX gz file, or nothing there to download it.' % (path, what)
+    assert mirrors.server.requests == []
+    with pytest.raises(input_data.DataFileError, match=str(path)):
+        input_data.maybe_download(TEST_LABELS, mnist_dir.directory, mirrors.urls[0])
+
+
+def test_unreadable_data_dir(open_tmp):
+    """A directory that user nobody may not enter gives one line naming it, not a download."""
+    directory = os.path.join(open_tmp, 'data')
+    write_mnist_dir(directory)
+    os.chmod(directory, 0o700)
+    child = run_as_nobody(directory)
+    assert child.returncode == 3, child.stderr
+    assert child.stdout == ('DataFileError: The data directory %s cannot be read: Permission denied.\n'
+                            % directory)
+
+
+def test_unreadable_data_file(open_tmp):
+    """An unreadable test file is found before the training files are read."""
+    directory = os.path.join(open_tmp, 'data')
+    write_mnist_dir(directory)
+    os.chmod(os.path.join(directory, TEST_IMAGES), 0o600)
+    child = run_as_nobody(directory)
+    assert child.returncode == 3, child.stderr
+    assert child.stdout == ('DataFileError: Cannot read %s: Permission denied.\n'
+                            % os.path.join(directory, TEST_IMAGES))
+
+
+def test_missing_files_in_a_read_only_dir(mirrors, read_only_dir):
+    """Nowhere to download to: one line saying why, and the mirrors are not even asked."""
+    serve(mirrors.server, mirrors.urls[0], mirrors.files)
+    message = data_error(read_only_dir, source_url=mirrors.urls[0])
+    assert message == ('Cannot download %s into %s: Read-only file system.' % (TRAIN_IMAGES, read_only_dir))
+    assert mirrors.server.requests == []
+
+
+def test_new_data_dir_under_a_read_only_dir(mirrors, read_only_dir):
+    serve(mirrors.server, mirrors.urls[0], mirrors.files)
+    directory = read_only_dir / 'data'
+    message = data_error(directory, source_url=mirrors.urls[0])
+    assert message == 'Cannot create the data directory %s: Read-only file system.' % directory
+    assert mirrors.server.requests == []
+
+
+def test_mistyped_data_dir_leaves_no_tree_behind(mirrors, tmp_path):
+    """A new directory tree whose first download fails is removed again; its existing parent stays."""
+    directory = tmp_path / 'MNIST_dta' / 'deeper' / 'still'
+    message = download_error(directory, mirrors.urls[0])
+    assert str(directory) in message
+    assert os.listdir(tmp_path) == []
+
+
+def test_data_dir_kept_once_a_file_arrived(mirrors, tmp_path):
+    """When one file downloaded and the next failed, the directory and that file stay."""
+    serve(mirrors.server, mirrors.urls[0], {TRAIN_IMAGES: mirrors.files[TRAIN_IMAGES]})
+    directory = tmp_path / 'new' / 'data'
+    message = download_error(directory, mirrors.urls[0])
+    assert 'Could not download %s' % TRAIN_LABELS in message
+    assert os.listdir(directory) == [TRAIN_IMAGES]
+
+
 # ---------------------------------------------------------------- downloads
 
 class MirrorHandler(http.server.BaseHTTPRequestHandler):
@@ -396,7 +700,9 @@ class MirrorHandler(http.server.BaseHTTPRequestHandler):
     Behaviours: 'full'; 'cut' (promises the whole body, sends half, hangs
     up); 'trickle' (sends some bytes, then one byte per 50 ms for at most
     5 s); 'together' (waits, at most 10 s, until a second request for a
-    file arrives, so two clients download it at the same time).
+    file arrives, so two clients download it at the same time); 'hold'
+    (sends the headers, then the body only once server.release is set);
+    'drip' (sends the headers, then one byte every 0.2 s).
     """
 
     def do_GET(self):
@@ -430,6 +736,16 @@ class MirrorHandler(http.server.BaseHTTPRequestHandler):
                     time.sleep(0.05)
                     self.wfile.write(body[i:i + 1])
                     self.wfile.flush()
+            elif behaviour == 'hold':
+                self.wfile.flush()
+                if server.release.wait(timeout=30):
+                    self.wfile.write(body)
+            elif behaviour == 'drip':
+                for i in range(len(body)):
+                    if server.release.wait(timeout=0.2):
+                        break
+                    self.wfile.write(body[i:i + 1])
+                    self.wfile.flush()
             else:
                 self.wfile.write(body)
         except OSError:
@@ -450,9 +766,11 @@ def server():
     httpd.base_url = 'http://127.0.0.1:%d/' % httpd.server_address[1]
     httpd.routes, httpd.requests, httpd.lock = {}, [], threading.Lock()
     httpd.first_bytes_sent, httpd.barrier = threading.Event(), threading.Barrier(2)
+    httpd.release = threading.Event()
     thread = threading.Thread(target=httpd.serve_forever, kwargs={'poll_interval': 0.05}, daemon=True)
     thread.start()
     yield httpd
+    httpd.release.set()  # ends 'hold' and 'drip' responses
     httpd.shutdown()
     httpd.server_close()
     thread.join(timeout=5)
@@ -587,14 +905,18 @@ def test_custom_source_url_skips_checksums_and_mirrors(mirrors, tmp_path):
     assert all(path.startswith('/custom/') for path in mirrors.server.requests)
 
 
-def test_custom_source_url_html_page_is_rejected(mirrors, tmp_path):
-    """Without checksums the gzip/IDX check still rejects an HTML page, and only that URL is tried."""
+def test_custom_source_url_html_page_is_rejected(mirrors, tmp_path, capsys):
+    """Without checksums the gzip/IDX check still rejects an HTML page, and only that URL is tried.
+
+    Nothing was kept, so the message does not ask to delete a file.
+    """
     custom = mirrors.server.base_url + 'custom/'
     serve(mirrors.server, custom, {TRAIN_IMAGES: HTML_PAGE})
     serve(mirrors.server, mirrors.urls[1], mirrors.files)
     message = download_error(tmp_path, custom)
     assert custom + TRAIN_IMAGES in message
-    assert 'DataFileError' in message and 'HTML' in message
+    assert 'not a gzip file' in message and 'HTML' in message
+    assert 'Delete it' not in message and 'Successfully' not in capsys.readouterr().out
     assert mirrors.server.requests == ['/custom/' + TRAIN_IMAGES]
     assert os.listdir(tmp_path) == []
 
@@ -620,6 +942,70 @@ def test_download_progress_goes_to_stderr(mirrors, tmp_path, capsys):
     err = capsys.readouterr().err
     for name in FILE_NAMES:
         assert 'Downloading %s: 100%%' % name in err
+
+
+def test_failed_mirror_is_reported_before_the_next_is_tried(mirrors, tmp_path, capsys):
+    """Each abandoned mirror gets a line naming its URL and why, then the next one is asked."""
+    serve(mirrors.server, mirrors.urls[1], mirrors.files)
+    read(tmp_path, source_url=mirrors.urls[0])
+    err = capsys.readouterr().err.splitlines()
+    url = mirrors.urls[0] + TRAIN_IMAGES
+    assert err[:3] == ['Downloading %s from %s' % (TRAIN_IMAGES, url),
+                       'Giving up on %s: HTTP 404 Not Found. Trying the next mirror.' % url,
+                       'Downloading %s from %s' % (TRAIN_IMAGES, mirrors.urls[1] + TRAIN_IMAGES)]
+
+
+def test_network_failure_gives_one_line_with_the_by_hand_hint(mirrors, tmp_path):
+    """Where the network is the problem, one line lists each URL and suggests copying by hand."""
+    message = download_error(tmp_path, mirrors.urls[0])
+    assert '\n' not in message
+    assert message == ('Could not download %s into %s (%s: HTTP 404 Not Found; %s: HTTP 404 Not Found). '
+                       'Without internet access, put the four files (%s) in %s by hand.'
+                       % (TRAIN_IMAGES, tmp_path, mirrors.urls[0] + TRAIN_IMAGES,
+                          mirrors.urls[1] + TRAIN_IMAGES, ', '.join(FILE_NAMES), tmp_path))
+
+
+def test_downloaded_images_of_the_wrong_size_are_not_kept(mirrors, tmp_path, capsys):
+    """A custom source serving 32 x 32 images: refused at download, never 'Successfully downloaded'."""
+    custom = mirrors.server.base_url + 'custom/'
+    serve(mirrors.server, custom, {TRAIN_IMAGES: write_idx(tmp_path / 'big.gz', np.zeros((5, 32, 32)))})
+    directory = tmp_path / 'data'
+    directory.mkdir()
+    message = download_error(directory, custom)
+    assert '%s holds images of 32 x 32 pixels: expected 28 x 28.' % (custom + TRAIN_IMAGES) in message
+    assert 'Delete it' not in message
+    assert 'Successfully' not in capsys.readouterr().out
+    assert os.listdir(directory) == []
+
+
+@pytest.mark.parametrize('behaviour', ['hold', 'drip'])
+def test_stalled_mirror_is_abandoned_for_the_next(mirrors, tmp_path, monkeypatch, capsys, behaviour):
+    """Silence ('hold') or one byte every 0.2 s ('drip') for STALL_SECONDS abandons the mirror."""
+    monkeypatch.setattr(input_data, 'STALL_SECONDS', 1)
+    serve(mirrors.server, mirrors.urls[0], mirrors.files)
+    serve(mirrors.server, mirrors.urls[0], {TRAIN_IMAGES: mirrors.files[TRAIN_IMAGES]}, behaviour)
+    serve(mirrors.server, mirrors.urls[1], mirrors.files)
+    read(tmp_path, source_url=mirrors.urls[0])
+    assert_holds(tmp_path, mirrors.files, mirrors.arrays)
+    err = capsys.readouterr().err
+    abandoned = 'Giving up on %s: stalled: ' % (mirrors.urls[0] + TRAIN_IMAGES)
+    assert abandoned in err
+    line = next(line for line in err.splitlines() if line.startswith(abandoned))
+    assert ('bytes in 1 s, expected at least 65536 (received ' in line
+            and 'of %d). Trying the next mirror.' % len(mirrors.files[TRAIN_IMAGES]) in line)
+    assert mirrors.server.requests[:2] == ['/m1/' + TRAIN_IMAGES, '/m2/' + TRAIN_IMAGES]
+
+
+def test_stall_everywhere_names_every_url(mirrors, tmp_path, monkeypatch):
+    """When every mirror stalls, the error lists each URL as stalled, and nothing is left."""
+    monkeypatch.setattr(input_data, 'STALL_SECONDS', 1)
+    for url in mirrors.urls:
+        serve(mirrors.server, url, mirrors.files, 'hold')
+    message = download_error(tmp_path, mirrors.urls[0])
+    for url in mirrors.urls:
+        assert '%s: stalled: 0 bytes in 1 s' % (url + TRAIN_IMAGES) in message
+    assert 'by hand' in message
+    assert os.listdir(tmp_path) == []
 
 
 CHILD = r'''
@@ -692,6 +1078,32 @@ def test_killed_download_leaves_nothing(mirrors, tmp_path):
     assert os.listdir(tmp_path) == []
 
 
+def read_line(stream, timeout):
+    """The next line of a child's pipe, or None after timeout seconds without one."""
+    ready, _, _ = select.select([stream], [], [], timeout)
+    return stream.readline().decode() if ready else None
+
+
+def test_progress_shows_before_the_first_byte(mirrors, tmp_path):
+    """While the server holds back the body, the child has already said what it downloads from where."""
+    serve(mirrors.server, mirrors.urls[0], mirrors.files, 'hold')
+    child = start_child(mirrors, tmp_path, 'maybe_download', TRAIN_IMAGES)
+    try:
+        first, second = read_line(child.stderr, 20), read_line(child.stderr, 20)
+        assert first == 'Downloading %s from %s\n' % (TRAIN_IMAGES, mirrors.urls[0] + TRAIN_IMAGES)
+        assert second == 'Downloading %s: 0%%\n' % TRAIN_IMAGES
+        assert child.poll() is None and os.listdir(tmp_path) == []
+        mirrors.server.release.set()
+        out, err = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate(timeout=10)
+    assert child.returncode == 0, err.decode()
+    assert 'Downloading %s: 100%%' % TRAIN_IMAGES in err.decode()
+    assert os.listdir(tmp_path) == [TRAIN_IMAGES]
+
+
 def test_two_processes_download_into_the_same_directory(mirrors, tmp_path):
     """Two read_data_sets racing on one empty directory both succeed with intact files."""
     serve(mirrors.server, mirrors.urls[0], mirrors.files, 'together')
@@ -710,6 +1122,27 @@ def test_two_processes_download_into_the_same_directory(mirrors, tmp_path):
     assert not mirrors.server.barrier.broken, 'the two downloads did not overlap'
     assert len(mirrors.server.requests) == 8
     assert_holds(tmp_path, mirrors.files, mirrors.arrays)
+
+
+# ---------------------------------------------------------------- through a script
+
+@pytest.mark.parametrize('fault', ['dangling symlink', '32 x 32 images'])
+def test_script_prints_one_error_line(mnist_dir, tmp_path, fault):
+    """mnist_softmax.py on bad data: exit 1, one 'error:' line naming the file, no traceback."""
+    path = os.path.join(mnist_dir.directory, TEST_LABELS if fault == 'dangling symlink' else TRAIN_IMAGES)
+    os.remove(path)
+    if fault == 'dangling symlink':
+        os.symlink(tmp_path / 'gone.gz', path)
+    else:
+        write_idx(path, np.zeros((60, 32, 32), np.uint8))
+    child = subprocess.run([sys.executable, os.path.join(REPO_ROOT, 'scripts', 'mnist_softmax.py'),
+                            '--data_dir', mnist_dir.directory, '--log_dir', str(tmp_path / 'log')],
+                           env=child_env(), capture_output=True, text=True, timeout=120)
+    assert child.returncode == 1, child.stderr
+    assert 'Traceback' not in child.stderr
+    errors = [line for line in child.stderr.splitlines() if line.startswith('error:')]
+    assert len(errors) == 1 and path in errors[0], child.stderr
+    assert 'by hand' not in errors[0]
 
 
 # ---------------------------------------------------------------- the real data
