@@ -84,8 +84,8 @@ def run(main, errors=()):
         sys.exit(e.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
-    except (input_data.DataFileError, input_data.DownloadError, checkpoints.CheckpointError,
-            checkpoints.Diverged, paths.PathError, visualize.PlotError,
+    except (input_data.DataFileError, input_data.DataSetError, input_data.DownloadError,
+            checkpoints.CheckpointError, checkpoints.Diverged, paths.PathError, visualize.PlotError,
             tensorboard_screenshot.BrowserError, *errors) as e:
         print('error: %s' % e, file=sys.stderr)
         sys.exit(1)

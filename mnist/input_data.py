@@ -711,9 +711,3 @@ def read_data_sets(train_dir, fake_data=False, one_hot=False, dtype=np.float32,
     test = DataSet(*_read_split(paths[2], paths[3], one_hot, dtype), **options)
     return Datasets(train=train, validation=validation, test=test)
 
-
-def check_batch_size(data_set, batch_size):
-    """Raises DataFileError unless 1 <= batch_size <= data_set.num_examples."""
-    if not 1 <= batch_size <= data_set.num_examples:
-        raise DataFileError('--batch_size %d: expected 1..%d, the number of training examples.'
-                            % (batch_size, data_set.num_examples))

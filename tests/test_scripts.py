@@ -180,4 +180,4 @@ def test_batch_larger_than_the_training_split_is_one_line(tmp_path):
                         '--log_dir', str(tmp_path / 'log'))
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == (
-        'error: --batch_size 101: expected 1..100, the number of training examples.')
+        'error: batch_size 101: expected 1..100, the number of training examples.')
