@@ -98,3 +98,17 @@ def make_separable_data_sets():
 def separable_data_sets(make_separable_data_sets):
     """200 train, 50 validation and 100 test examples that every model can separate."""
     return make_separable_data_sets()
+
+
+@pytest.fixture
+def read_only_dir(tmp_path):
+    """A directory on a read-only tmpfs (root ignores permissions, not a read-only mount)."""
+    import subprocess
+    directory = tmp_path / 'read_only'
+    directory.mkdir()
+    mounted = subprocess.run(['mount', '-t', 'tmpfs', '-o', 'ro', 'tmpfs', str(directory)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip('cannot mount a read-only tmpfs here: %s' % (mounted.stderr.strip() or 'mount failed'))
+    yield directory
+    subprocess.run(['umount', str(directory)], check=True)

@@ -2,6 +2,7 @@
 import glob
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 
@@ -11,7 +12,7 @@ import tensorflow as tf
 from conftest import write_mnist_dir
 from test_scripts import ROOT
 
-from mnist import input_data, training, visualize
+from mnist import input_data, paths, training, visualize
 
 
 def load_script(name):
@@ -137,3 +138,83 @@ def test_missing_matplotlib_is_one_clear_line(tmp_path, monkeypatch):
     assert result.stderr.strip().splitlines()[-1] == (
         'error: matplotlib is not installed, and it draws the pictures: pip install -e ".[plot]" '
         '(or pip install matplotlib).')
+
+
+def write_loss_events(directory, steps=20):
+    """An events file with the scalar `loss` = step at steps 0..steps-1; returns its path."""
+    with tf.Graph().as_default(), tf.compat.v1.summary.FileWriter(str(directory)) as writer:
+        for step in range(steps):
+            training.write_scalar(writer, 'loss', float(step), step)
+    [path] = glob.glob(str(directory / 'events.out.tfevents.*'))
+    return path
+
+
+def test_curves_skip_a_broken_record_with_a_warning(tmp_path, capsys):
+    truncated = write_loss_events(tmp_path / 'train')
+    with open(truncated, 'rb+') as f:  # a run killed while it wrote its last event
+        f.truncate(os.path.getsize(truncated) - 10)
+    corrupted = write_loss_events(tmp_path / 'test')
+    data = bytearray(open(corrupted, 'rb').read())
+    data[len(data) // 2] ^= 0xff  # a flipped byte half way: the record holding it fails its checksum
+    open(corrupted, 'wb').write(bytes(data))
+
+    paths = load_script('mnist_visualize.py').main(
+        ['curves', '--log_dir', str(tmp_path), '--out_dir', str(tmp_path / 'pictures')])
+    assert visualize.png_size(paths['curves']) == (1000, 400)
+    warnings = capsys.readouterr().err.splitlines()
+    # 20 events: the file's version record and the first 19 losses.
+    for pattern in (r'%s has a truncated record at byte \d+; using the 20 events' % re.escape(truncated),
+                    r'%s has a corrupted record at byte \d+; using the \d+ events' % re.escape(corrupted)):
+        assert [line for line in warnings if re.fullmatch(
+            r'warning: %s before it and skipping the rest of the file\.' % pattern, line)], warnings
+    scalars = visualize.read_scalars(str(tmp_path))
+    assert [step for step, _ in scalars['train']['loss']] == list(range(19))  # the last one was cut
+    assert 0 < len(scalars['test']['loss']) < 19
+
+
+@pytest.mark.parametrize('case', ['file', 'empty', 'read-only'])
+def test_an_out_dir_that_cannot_be_written_is_one_line_before_anything_is_read(case, tmp_path, request):
+    out_dir = {'file': str(tmp_path / 'a_file'), 'empty': ''}.get(case)
+    (tmp_path / 'a_file').write_text('not a directory')
+    if case == 'read-only':
+        out_dir = str(request.getfixturevalue('read_only_dir') / 'pictures')
+    expected = {'file': '--out_dir %s is a file, not a directory.' % out_dir,
+                'empty': '--out_dir is empty: expected a directory path.',
+                'read-only': '--out_dir %s is not a writable directory: Read-only file system.' % out_dir}
+    # The log_dir has neither events nor checkpoints: had they been looked for first, the error would say so.
+    for picture in ('curves', 'mistakes'):
+        with pytest.raises(paths.PathError) as raised:
+            load_script('mnist_visualize.py').main(
+                [picture, '--log_dir', str(tmp_path / 'empty_log'), '--out_dir', out_dir])
+        assert str(raised.value) == expected[case]
+    with pytest.raises(paths.PathError, match='--summary_dir %s is a file' % (tmp_path / 'a_file')):
+        visualize.draw(['curves'], str(tmp_path / 'pictures'), str(tmp_path / 'empty_log'),
+                       summary_dir=str(tmp_path / 'a_file'))
+
+
+@pytest.mark.parametrize('content,found', [
+    (b'', 'is not a checkpoint state file: Invalid checkpoint state loaded from {log_dir}'),
+    (b'\xe9\xff\x00 binary junk', "is not a checkpoint state file: 'utf-8' codec can't decode byte 0xe9"),
+    (b'hello world\n', 'is not a checkpoint state file TensorFlow can read'),
+    (b'model_checkpoint_path: "model.ckpt-5"\n', 'names {log_dir}/model.ckpt-5, which is missing')])
+def test_a_garbage_checkpoint_state_file_is_one_line(content, found, tmp_path):
+    log_dir = tmp_path / 'log'
+    log_dir.mkdir()
+    (log_dir / 'checkpoint').write_bytes(content)
+    message = '%s %s' % (log_dir / 'checkpoint', found.format(log_dir=log_dir))
+    for picture in ('weights', 'mistakes', 'confusion'):
+        with pytest.raises(training.CheckpointError) as raised:
+            load_script('mnist_visualize.py').main(
+                [picture, '--log_dir', str(log_dir), '--out_dir', str(tmp_path / 'pictures')])
+        assert str(raised.value).startswith(message)
+        assert str(raised.value).endswith('Pass --checkpoint, or delete it.')
+
+
+def test_the_script_gives_one_line_and_exit_1(read_only_dir, tmp_path):
+    result = subprocess.run([sys.executable, os.path.join(ROOT, 'scripts', 'mnist_visualize.py'),
+                             'curves', '--log_dir', str(tmp_path), '--out_dir', str(read_only_dir)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 1
+    assert 'Traceback' not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        'error: --out_dir %s is not a writable directory: Read-only file system.' % read_only_dir)
