@@ -10,8 +10,12 @@ and `worker_hosts` and its own `job_name` and `task_index`:
   Worker 0 is the chief: it initializes the variables, or restores them from
   the latest checkpoint in `log_dir`, and writes checkpoints there
   (model.ckpt-<global step>, holding the variables of
-  scripts/fully_connected_feed.py, so scripts/mnist_eval.py restores them)
-  and summaries.
+  scripts/fully_connected_feed.py, so scripts/mnist_eval.py restores them;
+  the state file names them relative to log_dir) and summaries.
+
+Before it waits for anything a task checks that it can serve at its own port
+(and the chief that it can write log_dir); a worker then waits at most
+`startup_timeout` for each ps to answer as TensorFlow's ps, and for the chief.
 
 Training is asynchronous unless `sync_replicas`, which averages
 `replicas_to_aggregate` gradients per step with SyncReplicasOptimizer.
@@ -40,7 +44,7 @@ PS_POLL_SECONDS = 1.0
 
 
 class ClusterError(Exception):
-    """A cluster that cannot train: a port in use, a ps that does not answer, a chief that never initialized."""
+    """A cluster that cannot train: a port in use, a ps that does not answer, a chief that never started."""
 
 
 @dataclasses.dataclass
@@ -109,7 +113,7 @@ def timeout_options(seconds):
 
 
 def probe_ps(address, task_index, timeout):
-    """Asks the server at `address` for its devices; returns None if it is ps `task_index`, else what is wrong.
+    """Asks the server at `address` for its devices; None if it is ps `task_index`, else what is wrong.
 
     Accepting TCP connections is not enough: a worker whose ps address is
     answered by something else (an HTTP server, a silent process) would wait
