@@ -129,6 +129,32 @@ def variables(checkpoint_path):
                               % (checkpoint_path, _first_line(e))) from None
 
 
+def write_state_file(log_dir, checkpoint_path):
+    """Points log_dir's state file at checkpoint_path, listing the newest MAX_TO_KEEP; paths relative.
+
+    The file is replaced atomically. For TensorFlow's own readers
+    (tf.train.latest_checkpoint, MonitoredTrainingSession, TensorBoard).
+    """
+    kept = [p for p in checkpoint_paths(log_dir)[:MAX_TO_KEEP] if os.path.exists(p + '.index')]
+    try:
+        # Deprecated in favour of tf.train.CheckpointManager, which does not work
+        # with a Session; it still writes the state file atomically.
+        with _quiet_tensorflow_logger():
+            v1.train.update_checkpoint_state(
+                os.path.abspath(log_dir), os.path.basename(checkpoint_path),
+                [os.path.basename(p) for p in reversed(kept) if p != checkpoint_path]
+                + [os.path.basename(checkpoint_path)])
+    except tf.errors.OpError as e:
+        raise CheckpointError('could not write %s: %s'
+                              % (os.path.join(log_dir, STATE_FILE), _first_line(e))) from None
+
+
+def read_tensor(checkpoint_path, name):
+    """The numpy value of variable `name` saved in a checkpoint."""
+    with _tensorflow_path(checkpoint_path) as path:
+        return tf.train.load_checkpoint(path).get_tensor(name)
+
+
 def newest(log_dir):
     """The newest checkpoint in log_dir whose index reads; CheckpointError naming what is there if none."""
     found = checkpoint_paths(log_dir)
@@ -363,17 +389,7 @@ class TrainingRun:
             raise CheckpointError('could not save %s: %s. %s'
                                   % (prefix, _first_line(e), self._last_good().capitalize()))
         self.last_checkpoint = prefix
-        kept = checkpoint_paths(self.log_dir)[:MAX_TO_KEEP]
-        try:
-            # Deprecated in favour of tf.train.CheckpointManager, which does not work
-            # with a Session; it still writes the state file atomically.
-            with _quiet_tensorflow_logger():
-                v1.train.update_checkpoint_state(
-                    os.path.abspath(self.log_dir), os.path.basename(prefix),
-                    [os.path.basename(p) for p in reversed(kept) if os.path.exists(p + '.index')])
-        except tf.errors.OpError as e:
-            raise CheckpointError('saved %s, but could not update %s: %s'
-                                  % (prefix, os.path.join(self.log_dir, STATE_FILE), _first_line(e)))
+        write_state_file(self.log_dir, prefix)
         for old in checkpoint_paths(self.log_dir)[MAX_TO_KEEP:]:
             _remove_checkpoint(old)
         return prefix

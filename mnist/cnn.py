@@ -9,6 +9,8 @@ from mnist.layers import IMAGE_PIXELS, IMAGE_SIZE, NUM_CLASSES  # noqa: F401 (pa
 
 v1 = tf.compat.v1
 
+LEARNING_RATE = 1e-4  # the tutorial's, for Adam
+
 
 def _conv_pool(inputs, in_channels, out_channels):
     """5x5 'SAME' convolution, ReLU, then 2x2 max-pool: [b, h, w, in] -> [b, h/2, w/2, out]."""

@@ -9,6 +9,8 @@ from mnist.layers import IMAGE_PIXELS, IMAGE_SIZE, NUM_CLASSES  # noqa: F401 (th
 
 v1 = tf.compat.v1
 
+LEARNING_RATE = 0.01  # the tutorial's, for gradient descent
+
 
 def inference(images, hidden1_units, hidden2_units):
     """Builds the network up to the logits.

@@ -10,8 +10,12 @@ and `worker_hosts` and its own `job_name` and `task_index`:
   Worker 0 is the chief: it initializes the variables, or restores them from
   the latest checkpoint in `log_dir`, and writes checkpoints there
   (model.ckpt-<global step>, holding the variables of
-  scripts/fully_connected_feed.py, so scripts/mnist_eval.py restores them)
-  and summaries.
+  scripts/fully_connected_feed.py, so scripts/mnist_eval.py restores them;
+  the state file names them relative to log_dir) and summaries.
+
+Before it waits for anything a task checks that it can serve at its own port
+(and the chief that it can write log_dir); a worker then waits at most
+`startup_timeout` for each ps to answer as TensorFlow's ps, and for the chief.
 
 Training is asynchronous unless `sync_replicas`, which averages
 `replicas_to_aggregate` gradients per step with SyncReplicasOptimizer.
@@ -19,16 +23,19 @@ Training is asynchronous unless `sync_replicas`, which averages
 import argparse
 import contextlib
 import dataclasses
+import errno
 import os
+import re
 import signal
 import socket
 import threading
 import time
 from typing import Optional, Tuple
 
+import grpc
 import tensorflow as tf
 
-from mnist import cli, input_data, training
+from mnist import checkpoints, cli, input_data, paths, training
 
 v1 = tf.compat.v1
 
@@ -37,7 +44,7 @@ PS_POLL_SECONDS = 1.0
 
 
 class ClusterError(Exception):
-    """A cluster that cannot train: an unreachable task or a chief that never initialized."""
+    """A cluster that cannot train: a port in use, a ps that does not answer, a chief that never started."""
 
 
 @dataclasses.dataclass
@@ -67,6 +74,11 @@ class ReplicaConfig:
     @property
     def name(self):
         return '%s %d' % (self.job_name, self.task_index)
+
+    @property
+    def hosts(self):
+        """The addresses of this task's job."""
+        return self.ps_hosts if self.job_name == 'ps' else self.worker_hosts
 
     @property
     def is_chief(self):
@@ -100,30 +112,85 @@ def timeout_options(seconds):
     return v1.RunOptions(timeout_in_ms=int(seconds * 1000))
 
 
+def probe_ps(address, task_index, timeout):
+    """Asks the server at `address` for its devices; None if it is ps `task_index`, else what is wrong.
+
+    Accepting TCP connections is not enough: a worker whose ps address is
+    answered by something else (an HTTP server, a silent process) would wait
+    in TensorFlow's session setup forever. So this calls the GetStatus method
+    of TensorFlow's gRPC worker service, which every tf.train.Server answers
+    with the names of its devices, such as /job:ps/replica:0/task:0/device:CPU:0.
+    """
+    with grpc.insecure_channel(address) as channel:
+        get_status = channel.unary_unary('/tensorflow.WorkerService/GetStatus')
+        try:
+            reply = get_status(b'', timeout=timeout)  # b'': an empty GetStatusRequest
+        except grpc.RpcError as e:
+            code, details = e.code(), e.details() or ''
+            if code == grpc.StatusCode.DEADLINE_EXCEEDED:
+                return 'it accepts connections but gives no gRPC answer'
+            if code == grpc.StatusCode.UNIMPLEMENTED:
+                return 'it is a gRPC server but not a TensorFlow one (no tensorflow.WorkerService)'
+            if 'Connection refused' in details:
+                return 'nothing listens there (connection refused)'
+            # gRPC's details end with the last connection error, e.g. "UNAVAILABLE:
+            # ipv4:127.0.0.1:2222: Failed parsing HTTP/2 (...)" from an HTTP server.
+            last_error = re.sub(r'^[A-Z_]+: ipv[46]:\S*: ', '', details.split('last error: ')[-1])
+            return 'it does not answer as a TensorFlow server: %s' % last_error
+    devices = sorted(set(re.findall(rb'/job:([\w-]+)/replica:\d+/task:(\d+)', reply)))
+    if (b'ps', str(task_index).encode()) in devices:
+        return None
+    found = ', '.join('%s %s' % (job.decode(), task.decode()) for job, task in devices) or 'no task'
+    return 'it is the TensorFlow server of %s, not of ps %d' % (found, task_index)
+
+
 def wait_for_ps(config):
-    """Returns once every ps host accepts TCP connections; ClusterError naming those that do not.
+    """Returns once every ps task answers as one; ClusterError naming those that do not, at the deadline.
 
     gRPC would otherwise retry an absent ps forever, and the worker would hang
     without a word.
     """
     deadline = time.monotonic() + config.startup_timeout
-    waiting = dict(enumerate(config.ps_hosts))
+    problems = dict(enumerate(config.ps_hosts))  # {ps index: what is wrong with it}
     while True:
-        for index, address in list(waiting.items()):
-            host, port = address.rsplit(':', 1)
-            try:
-                socket.create_connection((host, int(port)), timeout=1.0).close()
-                del waiting[index]
-            except OSError:
-                pass
-        if not waiting:
+        for index in list(problems):
+            remaining = deadline - time.monotonic()
+            problems[index] = probe_ps(config.ps_hosts[index], index, min(2.0, max(0.1, remaining)))
+            if problems[index] is None:
+                del problems[index]
+        if not problems:
             return
         if time.monotonic() > deadline:
-            missing = ', '.join('ps %d at %s' % item for item in sorted(waiting.items()))
-            raise ClusterError('%s: %s did not answer within %g s (--startup_timeout). Start each '
-                               'ps task (--job_name ps --task_index N) or fix --ps_hosts.'
-                               % (config.name, missing, config.startup_timeout))
+            missing = '; '.join('ps %d at %s: %s' % (index, config.ps_hosts[index], problem)
+                                for index, problem in sorted(problems.items()))
+            raise ClusterError('%s: a ps task did not answer within %g s (--startup_timeout): %s. Start '
+                               'each ps task (--job_name ps --task_index N) or fix --ps_hosts.'
+                               % (config.name, config.startup_timeout, missing))
         time.sleep(0.2)
+
+
+def start_server(config):
+    """This task's tf.train.Server; ClusterError naming the port when it cannot listen there.
+
+    TensorFlow only says "Could not start gRPC server"; the cause is found by
+    binding the port here, as TensorFlow does (on every interface).
+    """
+    address = config.hosts[config.task_index]
+    try:
+        return v1.train.Server(cluster_spec(config), job_name=config.job_name,
+                               task_index=config.task_index)
+    except tf.errors.UnknownError as e:
+        port = int(address.rsplit(':', 1)[1])
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+                probe.bind(('0.0.0.0', port))
+            cause = e.message
+        except OSError as bind_error:
+            cause = bind_error.strerror
+            if bind_error.errno == errno.EADDRINUSE:
+                cause += ' (by another program, or by this task started twice)'
+        raise ClusterError('%s: cannot serve at %s (--%s_hosts): port %d: %s.'
+                           % (config.name, address, config.job_name, port, cause)) from None
 
 
 class _CtrlC:
@@ -208,7 +275,7 @@ class SyncReplicasOptimizer(v1.train.SyncReplicasOptimizer):
 def run_ps(config):
     """Serves the variables until every worker has put its index in this task's done queue."""
     num_workers = len(config.worker_hosts)
-    server = v1.train.Server(cluster_spec(config), job_name='ps', task_index=config.task_index)
+    server = start_server(config)
     print('%s: serving at %s; waiting for %d workers.'
           % (config.name, config.ps_hosts[config.task_index], num_workers), flush=True)
     done = set()
@@ -230,7 +297,8 @@ def run_ps(config):
 
 def _build(config, cluster):
     """Builds the replicated model; returns (ModelGraph, SyncReplicasOptimizer or None)."""
-    learning_rate = config.learning_rate or training.default_config(config.model).learning_rate
+    learning_rate = (training.MODELS[config.model].LEARNING_RATE if config.learning_rate is None
+                     else config.learning_rate)
     optimizer = training.MODELS[config.model].optimizer(learning_rate)
     if config.sync_replicas:
         optimizer = SyncReplicasOptimizer(
@@ -266,9 +334,15 @@ def _wait_for_chief(config, server, ctrl_c):
 
 
 def _announce_resume(config):
-    """Prints whether the chief starts afresh or resumes, and from which checkpoint."""
-    latest = training.latest_checkpoint(config.log_dir)
+    """Prints whether the chief starts afresh or resumes, and from which checkpoint.
+
+    MonitoredTrainingSession restores what the state file names; the state file
+    is first pointed at the newest readable checkpoint on disk, so a stale or
+    garbage one cannot make the chief start again from step 0.
+    """
+    latest = checkpoints.newest(config.log_dir) if checkpoints.checkpoint_paths(config.log_dir) else None
     if latest:
+        checkpoints.write_state_file(config.log_dir, latest)
         print('%s (chief): resuming from %s.' % (config.name, latest), flush=True)
     else:
         print('%s (chief): no checkpoint in %s; initializing the variables.'
@@ -291,9 +365,10 @@ def _finish(config, server, graph, sync_optimizer, done_ops):
 
 def run_worker(config):
     """Trains until the global step reaches config.train_steps; returns this worker's metrics."""
-    cluster = cluster_spec(config)
+    if config.is_chief:
+        paths.writable_dir(config.log_dir, '--log_dir')
+    server = start_server(config)
     wait_for_ps(config)
-    server = v1.train.Server(cluster, job_name='worker', task_index=config.task_index)
     # Each worker its own batch order; the same seed repeats a run's data.
     data_seed = None if config.seed is None else config.seed + config.task_index
     data_sets = input_data.read_data_sets(config.data_dir, fake_data=config.fake_data,
@@ -302,7 +377,7 @@ def run_worker(config):
     with tf.Graph().as_default(), _CtrlC() as ctrl_c, _quiet_sync_queue_runner():
         if config.seed is not None:
             v1.set_random_seed(config.seed)
-        graph, sync_optimizer = _build(config, cluster)
+        graph, sync_optimizer = _build(config, cluster_spec(config))
         hooks = [v1.train.StopAtStepHook(last_step=config.train_steps)]
         if sync_optimizer is not None:
             hooks.append(sync_optimizer.make_session_run_hook(config.is_chief))
@@ -311,7 +386,9 @@ def run_worker(config):
         # Saved by the chief itself, not sharded onto the ps tasks: log_dir
         # need only exist on the chief's machine.
         with tf.device('/job:worker/task:%d' % config.task_index):
-            scaffold = v1.train.Scaffold(saver=v1.train.Saver(max_to_keep=5))
+            # Relative paths in the checkpoint state file: a moved or copied log_dir
+            # resumes from its own files.
+            scaffold = v1.train.Scaffold(saver=v1.train.Saver(max_to_keep=5, save_relative_paths=True))
         if config.is_chief:
             _announce_resume(config)
         else:
@@ -327,7 +404,7 @@ def run_worker(config):
         metrics['global_step'] = _finish(config, server, graph, sync_optimizer,
                                          [] if ctrl_c.pressed else done_ops)
         if config.is_chief:
-            metrics['checkpoint'] = training.latest_checkpoint(config.log_dir)
+            metrics['checkpoint'] = checkpoints.newest(config.log_dir)
         _report(config, metrics, ctrl_c.pressed)
     return metrics
 
@@ -408,7 +485,7 @@ def parser():
                    help='Every worker stops when the global step reaches this.')
     p.add_argument('--batch_size', type=cli.positive_int, default=defaults.batch_size,
                    help='Batch size of each worker.')
-    p.add_argument('--learning_rate', type=cli.positive_float, default=None,
+    p.add_argument('--learning_rate', type=cli.learning_rate, default=None,
                    help='Learning rate; default: the model\'s tutorial rate (0.5 softmax, '
                         '0.01 fully_connected, 1e-4 cnn).')
     p.add_argument('--hidden1', type=cli.positive_int, default=defaults.hidden1,
@@ -442,11 +519,11 @@ def main(argv=None):
     """Parses one task's flags and runs it."""
     p = parser()
     args = p.parse_args(argv)
-    hosts = args.ps_hosts if args.job_name == 'ps' else args.worker_hosts
-    if not 0 <= args.task_index < len(hosts):
+    config = ReplicaConfig(**vars(args))
+    if not 0 <= config.task_index < len(config.hosts):
         p.error('--task_index %d: expected 0..%d, an index into --%s_hosts'
-                % (args.task_index, len(hosts) - 1, args.job_name))
-    return run_task(ReplicaConfig(**vars(args)))
+                % (config.task_index, len(config.hosts) - 1, config.job_name))
+    return run_task(config)
 
 
 if __name__ == '__main__':

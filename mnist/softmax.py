@@ -8,6 +8,8 @@ from mnist.layers import IMAGE_PIXELS, NUM_CLASSES  # noqa: F401 (part of the mo
 # The other verbs are Mechanics 101's: mean cross entropy, gradient descent, top-1 count.
 from mnist.fully_connected import evaluation, loss, optimizer, training  # noqa: F401
 
+LEARNING_RATE = 0.5  # the tutorial's, for gradient descent
+
 
 def inference(images):
     """Builds the linear model.

@@ -12,12 +12,15 @@ mnist.input_data gives them.
 """
 import glob
 import os
+import re
 import struct
+import sys
 
 import numpy as np
 import tensorflow as tf
+from google.protobuf import message
 
-from mnist import input_data, training
+from mnist import checkpoints, input_data, paths, training
 from mnist.layers import IMAGE_PIXELS, IMAGE_SIZE, NUM_CLASSES
 
 v1 = tf.compat.v1
@@ -99,25 +102,16 @@ def plot_digits(images, labels, path, class_names=CLASS_NAMES['digits'], heading
                        '%s with their labels' % heading)
 
 
-def find_checkpoint(log_dir, checkpoint=None):
-    """The given checkpoint, or the newest in log_dir; CheckpointError when there is none."""
-    checkpoint = checkpoint or training.latest_checkpoint(log_dir)
-    if checkpoint is None:
-        raise training.CheckpointError('No checkpoint in %s: expected the "checkpoint" file and '
-                                       'model.ckpt-* files a training script writes there.' % log_dir)
-    return checkpoint
-
-
 def softmax_weights(checkpoint):
     """The softmax model's weights, float32 [784, 10], read from a checkpoint."""
-    shape = training.checkpoint_variables(checkpoint).get(SOFTMAX_WEIGHTS)
+    shape = checkpoints.variables(checkpoint).get(SOFTMAX_WEIGHTS)
     if shape != [IMAGE_PIXELS, NUM_CLASSES]:
         found = 'it has no %s' % SOFTMAX_WEIGHTS if shape is None else '%s is %s' % (
             SOFTMAX_WEIGHTS, shape)
-        raise training.CheckpointError(
+        raise checkpoints.CheckpointError(
             '%s is not a softmax checkpoint: %s, expected [%d, %d]. The weight maps are those of '
             'scripts/mnist_softmax.py.' % (checkpoint, found, IMAGE_PIXELS, NUM_CLASSES))
-    return tf.train.load_checkpoint(checkpoint).get_tensor(SOFTMAX_WEIGHTS)
+    return checkpoints.read_tensor(checkpoint, SOFTMAX_WEIGHTS)
 
 
 def plot_weights(weights, path, class_names=CLASS_NAMES['digits']):
@@ -145,7 +139,7 @@ def predict(model, checkpoint, images, batch_size=training.EVAL_BATCH_SIZE):
     Feeds batch_size images at a time. Raises CheckpointError for a checkpoint
     of another model, or a missing or corrupt one.
     """
-    saved = training.checkpoint_variables(checkpoint)
+    saved = checkpoints.variables(checkpoint)
     # A fully connected run's layer sizes are whatever it was trained with.
     sizes = {layer: saved[layer + '/weights'][1] for layer in ('hidden1', 'hidden2')
              if layer + '/weights' in saved}
@@ -153,7 +147,7 @@ def predict(model, checkpoint, images, batch_size=training.EVAL_BATCH_SIZE):
         graph = training.build_graph(model, 0.0, **sizes)
         classes = tf.argmax(graph.logits, axis=1)
         with v1.Session(config=training.session_config()) as sess:
-            training.restore(sess, checkpoint, model, v1.trainable_variables())
+            checkpoints.restore(sess, checkpoint, model, v1.trainable_variables())
             batches = [sess.run(classes, {graph.images: images[start:start + batch_size]})
                        for start in range(0, len(images), batch_size)]
     return np.concatenate(batches) if batches else np.zeros([0], np.int64)
@@ -203,7 +197,9 @@ def read_scalars(log_dir):
 
     run is the subdirectory holding the events ('.' for log_dir itself,
     'train' and 'test' for mnist_with_summaries). Where runs wrote the same
-    step twice, the newest file wins. Raises PlotError when there are none.
+    step twice, the newest file wins. A file with a broken record (a run killed
+    mid-write) gives what precedes it and a warning. Raises PlotError when
+    there are no events files.
     """
     paths = sorted(glob.glob(os.path.join(log_dir, '**', EVENTS_PATTERN), recursive=True),
                    key=os.path.basename)  # the name holds the creation time
@@ -213,12 +209,32 @@ def read_scalars(log_dir):
     runs = {}
     for path in paths:
         tags = runs.setdefault(os.path.relpath(os.path.dirname(path), log_dir), {})
-        for event in v1.train.summary_iterator(path):
+        for event in _readable_events(path):
             for value in event.summary.value:
                 if value.HasField('simple_value'):
                     tags.setdefault(value.tag, {})[event.step] = value.simple_value
     return {run: {tag: sorted(points.items()) for tag, points in tags.items()}
             for run, tags in runs.items() if tags}
+
+
+def _readable_events(path):
+    """Yields the events of one events file up to its first broken record, and then warns.
+
+    TensorFlow's reader cannot go past a record whose length or checksum is
+    wrong, so the rest of that file is skipped.
+    """
+    count = 0
+    try:
+        for event in v1.train.summary_iterator(path):
+            yield event
+            count += 1
+    except (tf.errors.DataLossError, message.DecodeError) as e:
+        # TensorFlow's message is e.g. "truncated record at 874' failed with Read less bytes ...".
+        broken = re.search(r'(truncated|corrupted) record at (\d+)', str(e))
+        what = ('a %s record at byte %s' % broken.groups() if broken
+                else 'a broken record (%s)' % str(e).strip().splitlines()[0])
+        print('warning: %s has %s; using the %d events before it and skipping the rest of the file.'
+              % (path, what, count), file=sys.stderr)
 
 
 def plot_curves(scalars, path, log_dir='the log_dir'):
@@ -281,28 +297,37 @@ def draw(pictures, out_dir, log_dir=None, model='softmax', checkpoint=None, data
     With summary_dir, the PNGs also go there as image summaries 'pictures/<picture>'.
     """
     pyplot()  # a missing matplotlib fails before any data is read
+    # The cheap checks first, before the data is read or a model restored.
+    paths.writable_dir(out_dir, '--out_dir')
+    if summary_dir:
+        paths.writable_dir(summary_dir, '--summary_dir')
+    if {'weights', 'mistakes', 'confusion'} & set(pictures):
+        # The newest readable one, found from the files (a garbage state file does not matter).
+        checkpoint = checkpoint or checkpoints.newest(log_dir)
+        checkpoints.variables(checkpoint)  # CheckpointError for a missing or unreadable one
+    scalars = read_scalars(log_dir) if 'curves' in pictures else None
     names = CLASS_NAMES[class_names]
-    paths = {picture: os.path.join(out_dir, picture + '.png') for picture in pictures}
+    pngs = {picture: os.path.join(out_dir, picture + '.png') for picture in pictures}
     data_sets = None
     if {'digits', 'mistakes', 'confusion'} & set(pictures):
         data_sets = input_data.read_data_sets(data_dir, validation_size=0)
     if 'digits' in pictures:
         plot_digits(data_sets.train.images[:count], data_sets.train.labels[:count],
-                    paths['digits'], names, heading='Training images')
+                    pngs['digits'], names, heading='Training images')
     if 'weights' in pictures:
-        plot_weights(softmax_weights(find_checkpoint(log_dir, checkpoint)), paths['weights'], names)
+        plot_weights(softmax_weights(checkpoint), pngs['weights'], names)
     if {'mistakes', 'confusion'} & set(pictures):
         test = data_sets.test
-        predictions = predict(model, find_checkpoint(log_dir, checkpoint), test.images)
+        predictions = predict(model, checkpoint, test.images)
         if 'mistakes' in pictures:
-            plot_mistakes(test.images, test.labels, predictions, paths['mistakes'], names, count)
+            plot_mistakes(test.images, test.labels, predictions, pngs['mistakes'], names, count)
         if 'confusion' in pictures:
-            plot_confusion(confusion_matrix(test.labels, predictions), paths['confusion'], names)
+            plot_confusion(confusion_matrix(test.labels, predictions), pngs['confusion'], names)
     if 'curves' in pictures:
-        plot_curves(read_scalars(log_dir), paths['curves'], log_dir)
-    for picture, path in paths.items():
+        plot_curves(scalars, pngs['curves'], log_dir)
+    for picture, path in pngs.items():
         print('Wrote %s' % path)
     if summary_dir:
-        write_image_summaries(summary_dir, {'pictures/' + p: path for p, path in paths.items()})
+        write_image_summaries(summary_dir, {'pictures/' + p: path for p, path in pngs.items()})
         print('Added them to %s as image summaries for TensorBoard.' % summary_dir)
-    return paths
+    return pngs

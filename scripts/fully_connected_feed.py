@@ -17,7 +17,8 @@ from mnist.training import do_eval  # do_eval, in batches
 v1 = tf.compat.v1
 
 # The tutorial's settings; the flags override them.
-DEFAULTS = dict(learning_rate=0.01, max_steps=2000, batch_size=100, hidden1=128, hidden2=32,
+DEFAULTS = dict(learning_rate=mnist.LEARNING_RATE, max_steps=2000, batch_size=100,
+                hidden1=128, hidden2=32,
                 log_dir=os.path.join(training.LOG_ROOT, 'fully_connected_feed'))
 LOG_EVERY = 100          # print the status and write the summaries every this many steps
 CHECKPOINT_EVERY = 1000  # save and evaluate every this many steps, and after the last one

@@ -14,7 +14,7 @@ from mnist.training import do_eval
 v1 = tf.compat.v1
 
 # The tutorial's settings; the flags override them.
-DEFAULTS = dict(learning_rate=1e-4, max_steps=20000, batch_size=50,
+DEFAULTS = dict(learning_rate=cnn.LEARNING_RATE, max_steps=20000, batch_size=50,
                 log_dir=os.path.join(training.LOG_ROOT, 'mnist_deep'))
 KEEP_PROB = 0.5          # dropout keeps half of the 1024 features while training
 LOG_EVERY = 100          # print the batch's training accuracy every this many steps

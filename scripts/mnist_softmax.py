@@ -13,7 +13,7 @@ from mnist.training import do_eval
 v1 = tf.compat.v1
 
 # The tutorial's settings; the flags override them.
-DEFAULTS = dict(learning_rate=0.5, max_steps=1000, batch_size=100,
+DEFAULTS = dict(learning_rate=softmax.LEARNING_RATE, max_steps=1000, batch_size=100,
                 log_dir=os.path.join(training.LOG_ROOT, 'mnist_softmax'))
 LOG_EVERY = 100          # write the loss summary every this many steps
 CHECKPOINT_EVERY = 1000  # save every this many steps, and after the last one

@@ -112,3 +112,17 @@ def run_main(name, argv, data_sets=None, **constants):
         assert hasattr(script, constant), constant
         setattr(script, constant, value)
     return script.main([str(arg) for arg in argv], data_sets)
+
+
+@pytest.fixture
+def read_only_dir(tmp_path):
+    """A directory on a read-only tmpfs (root ignores permissions, not a read-only mount)."""
+    import subprocess
+    directory = tmp_path / 'read_only'
+    directory.mkdir()
+    mounted = subprocess.run(['mount', '-t', 'tmpfs', '-o', 'ro', 'tmpfs', str(directory)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip('cannot mount a read-only tmpfs here: %s' % (mounted.stderr.strip() or 'mount failed'))
+    yield directory
+    subprocess.run(['umount', str(directory)], check=True)

@@ -2,17 +2,24 @@
 
 Every process a test starts is killed by its pid at the end, also when the test fails.
 """
+import contextlib
+import http.server
 import io
 import os
 import re
 import signal
+import socket
+import socketserver
 import subprocess
 import sys
+import threading
 import time
+from concurrent import futures
 
+import grpc
 import pytest
 
-from mnist import cluster, replica, training
+from mnist import checkpoints, cluster, paths, replica
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FASHION_MNIST = '/usr/share/datasets/fashion-mnist'
@@ -121,14 +128,24 @@ def test_launcher_trains_to_the_global_step_and_every_task_exits(mode, tmp_path)
     assert 200 <= latest_checkpoint_step(tmp_path / 'log') <= final_steps[1]
 
 
-def test_the_cnn_trains_synchronously_too(tmp_path):
-    log_dir = str(tmp_path / 'log')
-    codes, output = run_launcher(*FAKE, '--model', 'cnn', '--sync_replicas', '--train_steps', '10',
-                                 '--batch_size', '10', '--log_dir', log_dir, workers=1)
+def test_the_cnn_trains_synchronously_and_a_moved_log_dir_resumes_from_its_own_files(tmp_path):
+    first, moved = tmp_path / 'first', tmp_path / 'moved'
+    flags = [*FAKE, '--model', 'cnn', '--sync_replicas', '--batch_size', '10']
+    codes, output = run_launcher(*flags, '--train_steps', '10', '--log_dir', str(first), workers=1)
     assert codes == {'ps0': 0, 'worker0': 0}, output
     assert done_lines(output)[0][0] == 10
-    saved = training.checkpoint_variables(os.path.join(log_dir, 'model.ckpt-10'))
+    saved = checkpoints.variables(str(first / 'model.ckpt-10'))
     assert {'conv1/weights', 'fc2/biases', 'global_step'} <= set(saved)
+    state = (first / 'checkpoint').read_text()
+    assert 'model_checkpoint_path: "model.ckpt-10"' in state and str(first) not in state  # relative
+
+    os.rename(first, moved)
+    codes, output = run_launcher(*flags, '--train_steps', '20', '--log_dir', str(moved), workers=1)
+    assert codes == {'ps0': 0, 'worker0': 0}, output
+    assert '[worker0] worker 0 (chief): resuming from %s.' % (moved / 'model.ckpt-10') in output
+    assert '[worker0] worker 0: starting at global step 10.' in output
+    assert latest_checkpoint_step(moved) == 20
+    assert not first.exists()
 
 
 @pytest.mark.slow
@@ -226,11 +243,11 @@ def test_a_missing_ps_or_chief_is_named_within_the_startup_timeout(make_tasks, t
     no_ps, no_chief = make_tasks(flags=flags), make_tasks(flags=flags)
     start = time.monotonic()
     worker, log = no_ps.start('worker', 0)
-    no_chief.start('ps', 0)
+    ps, ps_log = no_chief.start('ps', 0)
     other, other_log = no_chief.start('worker', 1)
     for process, log, message in [
-            (worker, log, 'error: worker 0: ps 0 at %s did not answer within 1 s (--startup_timeout).'
-             % no_ps.ps_hosts),
+            (worker, log, 'error: worker 0: a ps task did not answer within 1 s (--startup_timeout): '
+             'ps 0 at %s: nothing listens there (connection refused). Start each ps task' % no_ps.ps_hosts),
             (other, other_log, 'error: worker 1: the chief (worker 0 at %s) did not initialize the '
              'model within 1 s (--startup_timeout): is it running?'
              % no_chief.worker_hosts.split(',')[0])]:
@@ -240,6 +257,99 @@ def test_a_missing_ps_or_chief_is_named_within_the_startup_timeout(make_tasks, t
         assert message in text
         assert 'Traceback' not in text
     assert time.monotonic() - start < 30
+    # The probe knows a TensorFlow server by the devices it names.
+    wait_for_line(ps_log, r'^ps 0: serving at', ps)
+    assert replica.probe_ps(no_chief.ps_hosts, 0, timeout=10) is None
+    assert replica.probe_ps(no_chief.ps_hosts, 1, timeout=10) == (
+        'it is the TensorFlow server of ps 0, not of ps 1')
+
+
+@contextlib.contextmanager
+def serving(server_class, handler):
+    """A socketserver on 127.0.0.1 in a thread; yields its host:port."""
+    with server_class(('127.0.0.1', 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield '127.0.0.1:%d' % server.server_address[1]
+        finally:
+            server.shutdown()
+            thread.join()
+
+
+class Silent(socketserver.BaseRequestHandler):
+    """Accepts a connection and says nothing until the client goes."""
+
+    def handle(self):
+        while self.request.recv(4096):
+            pass
+
+
+def test_a_ps_address_answered_by_something_else_is_named_within_the_startup_timeout(make_tasks):
+    with serving(socketserver.ThreadingTCPServer, Silent) as silent, \
+            serving(http.server.ThreadingHTTPServer, http.server.SimpleHTTPRequestHandler) as web:
+        tasks = make_tasks(flags=['--fake_data', '--startup_timeout', '3'])
+        tasks.ps_hosts = ','.join([silent, web])
+        worker, log = tasks.start('worker', 1)
+        worker.wait(60)  # far more than 3 s: a hang fails here
+    text = log.read_text()
+    assert worker.returncode == 1, text
+    assert 'Traceback' not in text
+    assert text.strip().splitlines()[-1] == (
+        'error: worker 1: a ps task did not answer within 3 s (--startup_timeout): '
+        'ps 0 at %s: it accepts connections but gives no gRPC answer; '
+        'ps 1 at %s: it does not answer as a TensorFlow server: Failed parsing HTTP/2 (Expected '
+        'SETTINGS frame as the first frame, got frame type 79). Start each ps task (--job_name ps '
+        '--task_index N) or fix --ps_hosts.' % (silent, web))
+
+
+def test_probe_ps_names_a_grpc_server_that_is_not_tensorflow():
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
+    port = server.add_insecure_port('127.0.0.1:0')
+    server.start()
+    try:
+        assert replica.probe_ps('127.0.0.1:%d' % port, 0, timeout=10) == (
+            'it is a gRPC server but not a TensorFlow one (no tensorflow.WorkerService)')
+    finally:
+        server.stop(None)
+
+
+def test_a_port_in_use_is_one_line(make_tasks):
+    tasks = make_tasks(flags=['--fake_data', '--startup_timeout', '3'])
+    with socket.socket() as holder:
+        holder.bind(('127.0.0.1', 0))
+        holder.listen()
+        busy = '127.0.0.1:%d' % holder.getsockname()[1]
+        tasks.ps_hosts = busy
+        tasks.worker_hosts = tasks.worker_hosts.split(',')[0] + ',' + busy
+        started = [tasks.start('ps', 0), tasks.start('worker', 1)]
+        for process, _ in started:
+            process.wait(60)
+    for (process, log), task, flag in zip(started, ('ps 0', 'worker 1'), ('ps', 'worker')):
+        text = log.read_text()
+        assert process.returncode == 1, text
+        assert 'Traceback' not in text
+        assert text.strip().splitlines()[-1] == (
+            'error: %s: cannot serve at %s (--%s_hosts): port %s: Address already in use (by another '
+            'program, or by this task started twice).' % (task, busy, flag, busy.split(':')[1]))
+
+
+@pytest.mark.parametrize('case', ['file', 'empty', 'read-only'])
+def test_the_chiefs_log_dir_is_checked_before_it_starts_serving(case, tmp_path, request):
+    log_dir = {'file': str(tmp_path / 'a_file'), 'empty': ''}.get(case)
+    (tmp_path / 'a_file').write_text('not a directory')
+    if case == 'read-only':
+        log_dir = str(request.getfixturevalue('read_only_dir') / 'log')
+    ps_hosts, worker_hosts = cluster.cluster_hosts(1, 1)
+    with pytest.raises(paths.PathError) as raised:
+        replica.main(['--job_name', 'worker', '--task_index', '0', '--ps_hosts', ps_hosts,
+                      '--worker_hosts', worker_hosts, '--log_dir', log_dir, '--startup_timeout', '1'])
+    assert str(raised.value) == {
+        'file': '--log_dir %s is a file, not a directory.' % log_dir,
+        'empty': '--log_dir is empty: expected a directory path.',
+        'read-only': '--log_dir %s is not a writable directory: Read-only file system.' % log_dir}[case]
+    with socket.socket() as s:  # no server was started: the chief's port is still free
+        s.bind(('0.0.0.0', int(worker_hosts.split(':')[1])))
 
 
 def test_launcher_forwards_ctrl_c_and_leaves_no_task_running(tmp_path):

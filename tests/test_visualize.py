@@ -1,33 +1,27 @@
 """The pictures: PNG files of the right pixel size from real checkpoints and events, and clear errors."""
 import glob
-import importlib.util
 import os
+import re
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import write_mnist_dir
+from conftest import run_main, write_mnist_dir
 from test_scripts import ROOT
+from test_training import SCRIPTS
 
-from mnist import input_data, training, visualize
+from mnist import checkpoints, cli, input_data, paths, training, visualize
 
 
 def load_script(name):
-    """scripts/<name> as a module, so a test can call its main() in this process."""
-    spec = importlib.util.spec_from_file_location(name[:-3], os.path.join(ROOT, 'scripts', name))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return cli.load_script(name[:-3])
 
 
-def train(model, log_dir, data_sets, **overrides):
-    config = training.default_config(model)
-    config.log_dir, config.max_steps, config.batch_size, config.log_every = str(log_dir), 30, 20, 10
-    for name, value in overrides.items():
-        setattr(config, name, value)
-    return training.run_training(config, data_sets)
+def train(model, log_dir, data_sets, *flags, max_steps=30):
+    return run_main(SCRIPTS[model], ['--log_dir', log_dir, '--max_steps', max_steps, '--batch_size', 20,
+                                     *flags], data_sets, LOG_EVERY=10)
 
 
 def test_all_writes_five_pngs_and_image_summaries(separable_data_sets, tmp_path, capsys):
@@ -44,7 +38,7 @@ def test_all_writes_five_pngs_and_image_summaries(separable_data_sets, tmp_path,
         assert os.path.getsize(path) > 1000
     # Digit grids: 10 images of 90 px a row, each row 90 px plus 15 px a title line, 40 px of heading.
     test = input_data.read_data_sets(data.directory, validation_size=0).test
-    wrong = np.sum(test.labels != visualize.predict('softmax', training.latest_checkpoint(str(log_dir)),
+    wrong = np.sum(test.labels != visualize.predict('softmax', checkpoints.newest(str(log_dir)),
                                                     test.images))
     mistakes = min(20, int(wrong))
     assert {name: visualize.png_size(path) for name, path in paths.items()} == {
@@ -59,10 +53,10 @@ def test_all_writes_five_pngs_and_image_summaries(separable_data_sets, tmp_path,
     assert images == {'pictures/' + name: visualize.png_size(path) for name, path in paths.items()}
 
 
-@pytest.mark.parametrize('model,overrides', [('fully_connected', dict(hidden1=16, hidden2=8)),
-                                             ('cnn', {})])
-def test_predictions_match_the_models_evaluation(model, overrides, separable_data_sets, tmp_path):
-    trained = train(model, tmp_path, separable_data_sets, max_steps=10, **overrides)
+@pytest.mark.parametrize('model,flags', [('fully_connected', ['--hidden1', 16, '--hidden2', 8]),
+                                         ('cnn', [])])
+def test_predictions_match_the_models_evaluation(model, flags, separable_data_sets, tmp_path):
+    trained = train(model, tmp_path, separable_data_sets, *flags, max_steps=10)
     test = separable_data_sets.test
     predictions = visualize.predict(model, trained['checkpoint'], test.images, batch_size=32)
     matrix = visualize.confusion_matrix(test.labels, predictions)
@@ -81,11 +75,9 @@ def test_weights_are_the_softmax_checkpoints(separable_data_sets, tmp_path):
     assert bar_rows.argmax() == 3
 
     other = train('fully_connected', tmp_path / 'fc', separable_data_sets, max_steps=5)
-    with pytest.raises(training.CheckpointError,
+    with pytest.raises(checkpoints.CheckpointError,
                        match=r'is not a softmax checkpoint: softmax_linear/weights is \[32, 10\]'):
         visualize.softmax_weights(other['checkpoint'])
-    with pytest.raises(training.CheckpointError, match='No checkpoint in .*empty'):
-        visualize.find_checkpoint(str(tmp_path / 'empty'))
 
 
 def test_curves_read_every_run_and_the_newest_value_of_a_step(tmp_path):
@@ -137,3 +129,85 @@ def test_missing_matplotlib_is_one_clear_line(tmp_path, monkeypatch):
     assert result.stderr.strip().splitlines()[-1] == (
         'error: matplotlib is not installed, and it draws the pictures: pip install -e ".[plot]" '
         '(or pip install matplotlib).')
+
+
+def write_loss_events(directory, steps=20):
+    """An events file with the scalar `loss` = step at steps 0..steps-1; returns its path."""
+    with tf.Graph().as_default(), tf.compat.v1.summary.FileWriter(str(directory)) as writer:
+        for step in range(steps):
+            training.write_scalar(writer, 'loss', float(step), step)
+    [path] = glob.glob(str(directory / 'events.out.tfevents.*'))
+    return path
+
+
+def test_curves_skip_a_broken_record_with_a_warning(tmp_path, capsys):
+    truncated = write_loss_events(tmp_path / 'train')
+    with open(truncated, 'rb+') as f:  # a run killed while it wrote its last event
+        f.truncate(os.path.getsize(truncated) - 10)
+    corrupted = write_loss_events(tmp_path / 'test')
+    data = bytearray(open(corrupted, 'rb').read())
+    data[len(data) // 2] ^= 0xff  # a flipped byte half way: the record holding it fails its checksum
+    open(corrupted, 'wb').write(bytes(data))
+
+    paths = load_script('mnist_visualize.py').main(
+        ['curves', '--log_dir', str(tmp_path), '--out_dir', str(tmp_path / 'pictures')])
+    assert visualize.png_size(paths['curves']) == (1000, 400)
+    warnings = capsys.readouterr().err.splitlines()
+    # 20 events: the file's version record and the first 19 losses.
+    for pattern in (r'%s has a truncated record at byte \d+; using the 20 events' % re.escape(truncated),
+                    r'%s has a corrupted record at byte \d+; using the \d+ events' % re.escape(corrupted)):
+        assert [line for line in warnings if re.fullmatch(
+            r'warning: %s before it and skipping the rest of the file\.' % pattern, line)], warnings
+    scalars = visualize.read_scalars(str(tmp_path))
+    assert [step for step, _ in scalars['train']['loss']] == list(range(19))  # the last one was cut
+    assert 0 < len(scalars['test']['loss']) < 19
+
+
+@pytest.mark.parametrize('case', ['file', 'empty', 'read-only'])
+def test_an_out_dir_that_cannot_be_written_is_one_line_before_anything_is_read(case, tmp_path, request):
+    out_dir = {'file': str(tmp_path / 'a_file'), 'empty': ''}.get(case)
+    (tmp_path / 'a_file').write_text('not a directory')
+    if case == 'read-only':
+        out_dir = str(request.getfixturevalue('read_only_dir') / 'pictures')
+    expected = {'file': '--out_dir %s is a file, not a directory.' % out_dir,
+                'empty': '--out_dir is empty: expected a directory path.',
+                'read-only': '--out_dir %s is not a writable directory: Read-only file system.' % out_dir}
+    # The log_dir has neither events nor checkpoints: had they been looked for first, the error would say so.
+    for picture in ('curves', 'mistakes'):
+        with pytest.raises(paths.PathError) as raised:
+            load_script('mnist_visualize.py').main(
+                [picture, '--log_dir', str(tmp_path / 'empty_log'), '--out_dir', out_dir])
+        assert str(raised.value) == expected[case]
+    with pytest.raises(paths.PathError, match='--summary_dir %s is a file' % (tmp_path / 'a_file')):
+        visualize.draw(['curves'], str(tmp_path / 'pictures'), str(tmp_path / 'empty_log'),
+                       summary_dir=str(tmp_path / 'a_file'))
+
+
+@pytest.mark.parametrize('content', [b'', b'\xe9\xff\x00 binary junk', b'hello world\n',
+                                     b'model_checkpoint_path: "model.ckpt-5"\n'])
+def test_a_garbage_checkpoint_state_file_does_not_matter(content, separable_data_sets, tmp_path):
+    # Checkpoints are found from their files, as in training: the state file is not needed.
+    log_dir = tmp_path / 'log'
+    train('softmax', log_dir, separable_data_sets)
+    (log_dir / 'checkpoint').write_bytes(content)
+    paths = load_script('mnist_visualize.py').main(
+        ['weights', '--log_dir', str(log_dir), '--out_dir', str(tmp_path / 'pictures')])
+    assert visualize.png_size(paths['weights']) == (1000, 460)
+
+
+def test_a_log_dir_without_checkpoints_is_one_line(tmp_path):
+    (tmp_path / 'log').mkdir()
+    for picture in ('weights', 'mistakes', 'confusion'):
+        with pytest.raises(checkpoints.CheckpointError, match='No checkpoint in %s' % (tmp_path / 'log')):
+            load_script('mnist_visualize.py').main(
+                [picture, '--log_dir', str(tmp_path / 'log'), '--out_dir', str(tmp_path / 'pictures')])
+
+
+def test_the_script_gives_one_line_and_exit_1(read_only_dir, tmp_path):
+    result = subprocess.run([sys.executable, os.path.join(ROOT, 'scripts', 'mnist_visualize.py'),
+                             'curves', '--log_dir', str(tmp_path), '--out_dir', str(read_only_dir)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 1
+    assert 'Traceback' not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        'error: --out_dir %s is not a writable directory: Read-only file system.' % read_only_dir)
