@@ -4,7 +4,9 @@ mnist.input_data   read_data_sets and DataSet (imports no TensorFlow)
 mnist.softmax      the beginners' softmax regression
 mnist.fully_connected  the "Mechanics 101" network (the tutorial's mnist.py)
 mnist.cnn          the "Deep MNIST for experts" network
-mnist.training     the session loop the scripts share (cli: their flags)
+mnist.training     what the scripts share: do_eval, build_graph, session_config
+mnist.checkpoints  a training run's log_dir: lock, resume, safe saves, stop signals
+mnist.cli, mnist.flag_types, mnist.paths   the scripts' flags, run() and checks
 mnist.with_summaries, mnist.visualize, mnist.tensorboard_screenshot   TensorBoard and pictures
 mnist.benchmark    python -m mnist.benchmark: speed and memory, side by side
 mnist.tf1          python -m mnist.tf1 PROGRAM.py: unmodified TF 1.x programs

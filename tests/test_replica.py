@@ -129,6 +129,7 @@ def test_launcher_trains_to_the_global_step_and_every_task_exits(mode, tmp_path)
 
 
 def test_the_cnn_trains_synchronously_and_a_moved_log_dir_resumes_from_its_own_files(tmp_path):
+    # ... even with a garbage state file.
     first, moved = tmp_path / 'first', tmp_path / 'moved'
     flags = [*FAKE, '--model', 'cnn', '--sync_replicas', '--batch_size', '10']
     codes, output = run_launcher(*flags, '--train_steps', '10', '--log_dir', str(first), workers=1)
@@ -140,6 +141,7 @@ def test_the_cnn_trains_synchronously_and_a_moved_log_dir_resumes_from_its_own_f
     assert 'model_checkpoint_path: "model.ckpt-10"' in state and str(first) not in state  # relative
 
     os.rename(first, moved)
+    (moved / 'checkpoint').write_text('garbage {')  # found from the files all the same
     codes, output = run_launcher(*flags, '--train_steps', '20', '--log_dir', str(moved), workers=1)
     assert codes == {'ps0': 0, 'worker0': 0}, output
     assert '[worker0] worker 0 (chief): resuming from %s.' % (moved / 'model.ckpt-10') in output
