@@ -336,6 +336,6 @@ def plot_predictions(digits, probabilities, path, class_names=CLASS_NAMES['digit
         bars_ax.set_xlim(0, 1)
         bars_ax.tick_params(axis='x', labelsize=7)
         bars_ax.set_title('%s (%.3f)' % (class_names[predicted], row[predicted]), fontsize=9)
-    figure.subplots_adjust(left=0.02, right=0.98, bottom=0.3 / height * 0.5,
-                           top=1 - 0.3 / height, hspace=0.45, wspace=0.15)
+    figure.subplots_adjust(left=0.02, right=0.98, bottom=0.15 / height,
+                           top=1 - 0.3 / height, hspace=0.45, wspace=0.5)
     return _save(figure, path)
