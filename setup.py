@@ -11,6 +11,7 @@ setup(
     extras_require={
         'plot': ['matplotlib'],
         'browser': ['websocket-client'],
-        'test': ['pytest', 'matplotlib', 'websocket-client'],
+        'images': ['Pillow'],
+        'test': ['pytest', 'matplotlib', 'websocket-client', 'Pillow'],
     },
 )

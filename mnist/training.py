@@ -6,13 +6,14 @@ the three models with its four verbs, for evaluation, pictures, prediction,
 export and distributed training), session_config (mixed precision), do_eval
 (the Mechanics 101 evaluation, in batches) and write_scalar.
 """
+import contextlib
 import dataclasses
 import sys
 from typing import Optional
 
 import tensorflow as tf
 
-from mnist import cnn, fully_connected, layers, softmax
+from mnist import checkpoints, cnn, fully_connected, layers, softmax
 from mnist.layers import IMAGE_PIXELS
 
 v1 = tf.compat.v1
@@ -30,8 +31,8 @@ class ModelGraph:
     images: tf.Tensor        # float32 [None, 784] placeholder, named 'x'
     labels: tf.Tensor        # int32 [None] placeholder of class indices, named 'y_'
     logits: tf.Tensor        # float32 [None, 10], named 'y'
-    loss: tf.Tensor
-    train_op: tf.Operation
+    loss: Optional[tf.Tensor]          # None in an inference graph
+    train_op: Optional[tf.Operation]   # None in an inference graph
     eval_correct: tf.Tensor  # int32 scalar
     global_step: tf.Variable
     keep_prob: Optional[tf.Tensor]  # the CNN's dropout keep probability, 1.0 unless fed
@@ -48,11 +49,14 @@ class ModelGraph:
         return feed
 
 
-def build_graph(model, learning_rate, hidden1=128, hidden2=32, optimizer=None):
+def build_graph(model, learning_rate=None, hidden1=128, hidden2=32, optimizer=None):
     """Builds `model` (a key of MODELS) with its four verbs in the default graph.
 
-    `optimizer` replaces the model's own MODELS[model].optimizer(learning_rate)
-    (mnist.replica passes it wrapped in a SyncReplicasOptimizer).
+    Without learning_rate and optimizer, only inference and evaluation (loss
+    and train_op are None): the graph to restore a checkpoint into and
+    evaluate, predict or export. `optimizer` replaces the model's own
+    MODELS[model].optimizer(learning_rate) (mnist.replica passes it wrapped
+    in a SyncReplicasOptimizer).
     """
     module = MODELS[model]
     images = v1.placeholder(tf.float32, [None, IMAGE_PIXELS], name='x')
@@ -66,14 +70,54 @@ def build_graph(model, learning_rate, hidden1=128, hidden2=32, optimizer=None):
     else:
         logits = module.inference(images)
     logits = tf.identity(logits, name='y')
-    loss = module.loss(logits, labels)
-    if optimizer is None:
-        train_op = module.training(loss, learning_rate)
-    else:
+    loss = train_op = None
+    if optimizer is not None:
+        loss = module.loss(logits, labels)
         train_op = layers.minimize(loss, optimizer)
+    elif learning_rate is not None:
+        loss = module.loss(logits, labels)
+        train_op = module.training(loss, learning_rate)
     return ModelGraph(images=images, labels=labels, logits=logits, loss=loss, train_op=train_op,
                       eval_correct=module.evaluation(logits, labels),
-                      global_step=v1.train.get_global_step(), keep_prob=keep_prob)
+                      global_step=v1.train.get_or_create_global_step(), keep_prob=keep_prob)
+
+
+@dataclasses.dataclass
+class RestoredModel:
+    """A checkpoint restored into an inference graph and its session."""
+    session: v1.Session
+    graph: ModelGraph
+    checkpoint: str
+    global_step: int
+    variables: list           # what was restored: the weights, biases and global step
+    probabilities: tf.Tensor  # float32 [None, 10], softmax of the logits
+    classes: tf.Tensor        # int64 [None], argmax of the logits
+
+
+@contextlib.contextmanager
+def restored_model(model, log_dir=None, checkpoint=None, mixed_precision=False):
+    """Restores `model` from `checkpoint` (default: the newest readable one in log_dir) for use.
+
+    Builds the inference graph in a new graph and session, restores the
+    model's own variables (not an optimizer's slots) and yields a
+    RestoredModel; the session closes on exit. Raises
+    checkpoints.CheckpointError for a missing, corrupt or foreign checkpoint.
+    """
+    checkpoint = checkpoint or checkpoints.newest(log_dir)
+    saved = checkpoints.variables(checkpoint)
+    # A fully connected run's layer sizes are whatever it was trained with.
+    sizes = {layer: saved[layer + '/weights'][1] for layer in ('hidden1', 'hidden2')
+             if layer + '/weights' in saved}
+    with tf.Graph().as_default():
+        graph = build_graph(model, **sizes)
+        probabilities = tf.nn.softmax(graph.logits, name='probabilities')
+        classes = tf.argmax(graph.logits, axis=1, name='classes')
+        with v1.Session(config=session_config(mixed_precision)) as sess:
+            variables = v1.trainable_variables() + [graph.global_step]
+            checkpoints.restore(sess, checkpoint, model, variables)
+            yield RestoredModel(session=sess, graph=graph, checkpoint=checkpoint,
+                                global_step=int(sess.run(graph.global_step)), variables=variables,
+                                probabilities=probabilities, classes=classes)
 
 
 def _cpu_flags():

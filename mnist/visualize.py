@@ -139,17 +139,10 @@ def predict(model, checkpoint, images, batch_size=training.EVAL_BATCH_SIZE):
     Feeds batch_size images at a time. Raises CheckpointError for a checkpoint
     of another model, or a missing or corrupt one.
     """
-    saved = checkpoints.variables(checkpoint)
-    # A fully connected run's layer sizes are whatever it was trained with.
-    sizes = {layer: saved[layer + '/weights'][1] for layer in ('hidden1', 'hidden2')
-             if layer + '/weights' in saved}
-    with tf.Graph().as_default():
-        graph = training.build_graph(model, 0.0, **sizes)
-        classes = tf.argmax(graph.logits, axis=1)
-        with v1.Session(config=training.session_config()) as sess:
-            checkpoints.restore(sess, checkpoint, model, v1.trainable_variables())
-            batches = [sess.run(classes, {graph.images: images[start:start + batch_size]})
-                       for start in range(0, len(images), batch_size)]
+    with training.restored_model(model, checkpoint=checkpoint) as restored:
+        batches = [restored.session.run(restored.classes,
+                                        {restored.graph.images: images[start:start + batch_size]})
+                   for start in range(0, len(images), batch_size)]
     return np.concatenate(batches) if batches else np.zeros([0], np.int64)
 
 
@@ -331,3 +324,36 @@ def draw(pictures, out_dir, log_dir=None, model='softmax', checkpoint=None, data
         write_image_summaries(summary_dir, {'pictures/' + p: path for p, path in pngs.items()})
         print('Added them to %s as image summaries for TensorBoard.' % summary_dir)
     return pngs
+
+
+def plot_predictions(digits, probabilities, path, class_names=CLASS_NAMES['digits']):
+    """A row per image file: the file in grayscale, the 28x28 image the model got, and its probabilities.
+
+    digits: mnist.digit_images.Digit [N]; probabilities: float [N, 10]. The
+    PNG is 800 px wide and 30 + 160 px per image high.
+    """
+    plt = pyplot()
+    rows = len(digits)
+    height = rows * 1.6 + 0.3
+    figure, axes = plt.subplots(rows, 3, squeeze=False, figsize=(8, height),
+                                gridspec_kw={'width_ratios': [1, 1, 2.2]})
+    for (picture_ax, input_ax, bars_ax), digit, row in zip(axes, digits, probabilities):
+        predicted = int(np.argmax(row))
+        picture_ax.imshow(digit.picture, cmap='gray', vmin=0, vmax=1)
+        picture_ax.set_title(os.path.basename(digit.path), fontsize=8)
+        input_ax.imshow(digit.pixels.reshape(IMAGE_SIZE, IMAGE_SIZE), cmap='gray_r', vmin=0, vmax=1,
+                        interpolation='nearest')
+        input_ax.set_title('28x28 input', fontsize=8)
+        for ax in (picture_ax, input_ax):
+            ax.set_xticks([])
+            ax.set_yticks([])
+        colors = ['tab:blue' if c == predicted else 'lightgray' for c in range(NUM_CLASSES)]
+        bars_ax.barh(np.arange(NUM_CLASSES), row, color=colors)
+        bars_ax.set_yticks(np.arange(NUM_CLASSES), class_names, fontsize=7)
+        bars_ax.invert_yaxis()
+        bars_ax.set_xlim(0, 1)
+        bars_ax.tick_params(axis='x', labelsize=7)
+        bars_ax.set_title('%s (%.3f)' % (class_names[predicted], row[predicted]), fontsize=9)
+    figure.subplots_adjust(left=0.02, right=0.98, bottom=0.15 / height,
+                           top=1 - 0.3 / height, hspace=0.45, wspace=0.5)
+    return _save(figure, path)

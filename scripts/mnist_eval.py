@@ -5,12 +5,8 @@ training script printed at that checkpoint.
 """
 import argparse
 
-import tensorflow as tf
-
-from mnist import checkpoints, cli, input_data, training
+from mnist import cli, input_data, training
 from mnist.training import do_eval
-
-v1 = tf.compat.v1
 
 SPLITS = (('train', 'Training Data Eval:'), ('validation', 'Validation Data Eval:'),
           ('test', 'Test Data Eval:'))
@@ -22,26 +18,16 @@ def evaluate(flags, data_sets=None):
     Returns {'train', 'validation', 'test': {num_examples, num_correct,
     precision}, 'checkpoint', 'global_step'}.
     """
-    checkpoint = flags.checkpoint or checkpoints.newest(flags.log_dir)
-    saved = checkpoints.variables(checkpoint)
-    # The hidden layer sizes are whatever the run was trained with.
-    hidden1 = saved.get('hidden1/weights', [0, 128])[1]
-    hidden2 = saved.get('hidden2/weights', [0, 32])[1]
-    with tf.Graph().as_default():
-        graph = training.build_graph(flags.model, 0.0, hidden1, hidden2)
-        with v1.Session(config=training.session_config(flags.mixed_precision)) as sess:
-            # The weights and the step; the optimizer's slots are not needed to evaluate.
-            checkpoints.restore(sess, checkpoint, flags.model,
-                                v1.trainable_variables() + [graph.global_step])
-            step = int(sess.run(graph.global_step))
-            if data_sets is None:
-                data_sets = input_data.read_data_sets(flags.data_dir, flags.fake_data)
-            print('Restored %s (step %d).' % (checkpoint, step))
-            results = {'checkpoint': checkpoint, 'global_step': step}
-            for split, heading in SPLITS:
-                print(heading)
-                results[split] = do_eval(sess, graph.eval_correct, graph.images, graph.labels,
-                                         getattr(data_sets, split))
+    with training.restored_model(flags.model, flags.log_dir, flags.checkpoint,
+                                 flags.mixed_precision) as model:
+        if data_sets is None:
+            data_sets = input_data.read_data_sets(flags.data_dir, flags.fake_data)
+        print('Restored %s (step %d).' % (model.checkpoint, model.global_step))
+        results = {'checkpoint': model.checkpoint, 'global_step': model.global_step}
+        for split, heading in SPLITS:
+            print(heading)
+            results[split] = do_eval(model.session, model.graph.eval_correct, model.graph.images,
+                                     model.graph.labels, getattr(data_sets, split))
     return results
 
 

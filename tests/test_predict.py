@@ -1,0 +1,214 @@
+"""mnist/digit_images.py and scripts/mnist_predict.py: image files of any form classified as the
+checkpoint classifies the 784 floats they were made from; unreadable and blank files named."""
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from digit_renderings import EXACT, RENDERINGS, write_renderings
+from conftest import run_main
+from fashion_cnn import trained_cnn
+from PIL import Image, ImageDraw, ImageFont
+from test_scripts import ROOT
+from test_visualize import load_script
+
+from mnist import checkpoints, digit_images, input_data, serving, training, visualize
+
+PREDICTION_LINE = r'^(?P<path>.+): (?P<name>\S+)   top 3: \S+ [01]\.\d{3}, \S+ [01]\.\d{3}, \S+ [01]\.\d{3}$'
+
+
+def font_digit(digit, size=160, stroke=0, angle=0, canvas=(240, 260)):
+    """A black `digit` in Pillow's default font on white, float [height, width] in [0, 1] (1 white)."""
+    image = Image.new('L', canvas, 255)
+    ImageDraw.Draw(image).text((canvas[0] // 2, canvas[1] // 2), str(digit), fill=0, anchor='mm',
+                               font=ImageFont.load_default(size=size), stroke_width=stroke, stroke_fill=0)
+    return np.asarray(image.rotate(angle, fillcolor=255), np.float32) / 255.0
+
+
+def font_digits_data_sets():
+    """Datasets of the ten digits in Pillow's font, in MNIST's form: 27 sizes, weights and slants each."""
+    images, labels = [], []
+    for digit in range(10):
+        for size in (120, 160, 200):
+            for stroke in (0, 3, 6):
+                for angle in (-8, 0, 8):
+                    images.append(digit_images.normalize(font_digit(digit, size, stroke, angle)))
+                    labels.append(digit)
+    images = np.round(np.stack(images) * 255).astype(np.uint8).reshape(-1, 28, 28, 1)
+    labels = np.array(labels, np.uint8)
+    make = lambda: input_data.DataSet(images, labels, seed=0)  # noqa: E731
+    return input_data.Datasets(train=make(), validation=make(), test=make())
+
+
+@pytest.fixture(scope='module')
+def font_softmax(tmp_path_factory):
+    """(log_dir, data_sets): softmax regression trained on font_digits_data_sets()."""
+    log_dir = str(tmp_path_factory.mktemp('font_softmax'))
+    data_sets = font_digits_data_sets()
+    trained = run_main('mnist_softmax', ['--log_dir', log_dir, '--max_steps', 300, '--batch_size', 30,
+                                         '--seed', 0, '--learning_rate', 0.1], data_sets)
+    assert trained['test']['precision'] == 1.0
+    return log_dir, data_sets
+
+
+def checkpoint_classes(model, log_dir, images):
+    with training.restored_model(model, log_dir) as restored:
+        return serving.predict(restored, images).argmax(axis=1)
+
+
+def run_predict(*args):
+    return subprocess.run([sys.executable, os.path.join(ROOT, 'scripts', 'mnist_predict.py'), *args],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+
+
+def test_normalize_fits_the_ink_in_20_pixels_centred_by_its_mass():
+    for digit in (1, 4, 7):
+        pixels = digit_images.normalize(font_digit(digit, size=200), name='seven')
+        assert pixels.shape == (784,) and pixels.dtype == np.float32
+        field = pixels.reshape(28, 28)
+        rows, columns = np.flatnonzero(field.any(axis=1)), np.flatnonzero(field.any(axis=0))
+        assert max(rows[-1] - rows[0], columns[-1] - columns[0]) + 1 == 20
+        assert field.min() == 0.0 and field.max() == 1.0
+        mass = field.sum()
+        centre = [(np.arange(28) * field.sum(axis=axis)).sum() / mass for axis in (1, 0)]
+        assert np.all(np.abs(np.array(centre) - 13.5) <= 0.5), centre
+    # A '1' is tall and thin: the aspect ratio is kept.
+    one = digit_images.normalize(font_digit(1)).reshape(28, 28)
+    assert np.flatnonzero(one.any(axis=0)).size < 12
+
+
+def test_normalizing_twice_is_nearly_a_fixed_point():
+    once = np.stack([digit_images.normalize(font_digit(d, size, stroke))
+                     for d in range(10) for size in (120, 200) for stroke in (0, 5)])
+    twice = np.stack([digit_images.normalize(pixels.reshape(28, 28)) for pixels in once])
+    assert np.mean(np.all(once == twice, axis=1)) >= 0.9
+    assert np.abs(once - twice).mean() < 0.005
+
+
+def test_every_rendering_reads_back_as_the_same_pixels(tmp_path):
+    originals = np.stack([digit_images.normalize(font_digit(d)) for d in (2, 5, 8)])
+    for rendering, paths in write_renderings(originals, str(tmp_path)).items():
+        read = np.stack([digit_images.read_digit(path).pixels for path in paths])
+        tolerance = 0.05 if rendering == 'smooth' else 0.01
+        assert np.abs(read - originals).mean() < tolerance, rendering
+
+
+def test_alpha_is_composited_against_the_inks_opposite(tmp_path):
+    ink = (font_digit(3) < 0.5).astype(np.uint8) * 255
+    black_strokes = Image.new('LA', (ink.shape[1], ink.shape[0]), (0, 0))
+    black_strokes.putalpha(Image.fromarray(ink))
+    black_strokes.save(tmp_path / 'la.png')
+    palette = Image.fromarray(255 - ink).convert('P')
+    palette.info['transparency'] = 255  # palette index of white: the paper is transparent
+    palette.save(tmp_path / 'palette.png', transparency=palette.getpixel((0, 0)))
+    expected = digit_images.normalize(font_digit(3) < 0.5)
+    for name in ('la.png', 'palette.png'):
+        picture = digit_images.read_grayscale(str(tmp_path / name))
+        assert picture[0, 0] == 1.0, name  # the transparent background became white paper
+        assert np.abs(digit_images.normalize(picture) - expected).mean() < 0.01, name
+
+
+def bad_files(directory):
+    """{path: the words its error must contain}: files mnist_predict.py cannot classify."""
+    os.makedirs(directory, exist_ok=True)
+    files = {}
+    path = os.path.join(directory, 'notes.txt')
+    with open(path, 'w') as f:
+        f.write('not a picture\n')
+    files[path] = 'is not an image file Pillow can read'
+    path = os.path.join(directory, 'empty.png')
+    open(path, 'wb').close()
+    files[path] = 'is empty'
+    path = os.path.join(directory, 'truncated.png')
+    Image.fromarray((np.random.default_rng(0).random((200, 200)) * 255).astype(np.uint8)).save(path)
+    with open(path, 'rb') as f:
+        data = f.read()
+    with open(path, 'wb') as f:
+        f.write(data[:len(data) // 2])
+    files[path] = 'cannot be read as an image'
+    path = os.path.join(directory, 'blank.png')
+    Image.new('RGB', (100, 80), (255, 255, 255)).save(path)
+    files[path] = 'has no ink'
+    path = os.path.join(directory, 'transparent.png')
+    Image.new('RGBA', (50, 50), (0, 0, 0, 0)).save(path)
+    files[path] = 'has no ink'
+    files[os.path.join(directory, 'missing.png')] = 'No such file or directory'
+    return files
+
+
+def test_unreadable_and_blank_files_raise_one_line_naming_them(tmp_path):
+    for path, words in bad_files(str(tmp_path)).items():
+        with pytest.raises(digit_images.ImageError) as raised:
+            digit_images.read_digit(path)
+        message = str(raised.value)
+        assert message.startswith(path) and words in message and '\n' not in message, message
+
+
+def test_script_classifies_every_rendering_like_the_checkpoint(font_softmax, tmp_path):
+    log_dir, data_sets = font_softmax
+    # One of each digit, drawn in a size and weight the model was not trained on.
+    originals = np.stack([digit_images.normalize(font_digit(d, size=180, stroke=2)) for d in range(10)])
+    expected = checkpoint_classes('softmax', log_dir, originals)
+    assert list(expected) == list(range(10))
+    files = write_renderings(originals, str(tmp_path / 'images'))
+    bad = bad_files(str(tmp_path / 'bad'))
+    good = [path for paths in files.values() for path in paths]
+    arguments = good[:30] + list(bad) + good[30:]
+    show = str(tmp_path / 'shown' / 'predictions.png')
+    result = run_predict('--model', 'softmax', '--log_dir', log_dir, '--show', show, *arguments)
+
+    assert result.returncode == 1, result.stderr  # some files were not classified
+    assert 'Traceback' not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith('error: ')]
+    assert len(errors) == len(bad)
+    for line, (path, words) in zip(errors, bad.items()):
+        assert line.startswith('error: %s ' % path) and words in line, line
+    lines = [re.match(PREDICTION_LINE, line) for line in result.stdout.splitlines()[:len(good)]]
+    assert all(lines), result.stdout
+    assert [m.group('path') for m in lines] == good[:30] + good[30:]
+    predicted = {m.group('path'): int(m.group('name')) for m in lines}
+    for rendering, paths in files.items():
+        assert [predicted[path] for path in paths] == list(expected), rendering
+    assert result.stdout.splitlines()[-1] == 'Wrote %s' % show
+    assert visualize.png_size(show) == (800, 30 + 160 * len(good))
+
+
+def test_main_returns_the_probabilities_and_exit_status_0(font_softmax, tmp_path):
+    log_dir, _ = font_softmax
+    path = str(tmp_path / 'seven.png')
+    Image.fromarray(np.round(font_digit(7) * 255).astype(np.uint8)).save(path)
+    script = load_script('mnist_predict.py')
+    results = script.main(['--model', 'softmax', '--checkpoint', checkpoints.newest(log_dir), path])
+    assert [(r['path'], r['class']) for r in results] == [(path, 7)]
+    assert results[0]['probabilities'].shape == (10,)
+    assert abs(float(results[0]['probabilities'].sum()) - 1.0) < 1e-5
+    assert script.exit_status(results) == 0
+    with pytest.raises(checkpoints.CheckpointError, match='No checkpoint in %s' % tmp_path):
+        script.main(['--model', 'softmax', '--log_dir', str(tmp_path), path])
+
+
+@pytest.mark.slow
+def test_cnn_classifies_rendered_fashion_images_like_the_checkpoint(tmp_path_factory, tmp_path):
+    log_dir, data_dir = trained_cnn(tmp_path_factory)
+    test = input_data.read_data_sets(data_dir, validation_size=0).test
+    originals = test.images[:200]
+    expected = checkpoint_classes('cnn', log_dir, originals)
+    assert np.mean(expected == test.labels[:200]) > 0.6  # a trained model, not chance
+    files = write_renderings(originals, str(tmp_path))
+    result = run_predict('--model', 'cnn', '--log_dir', log_dir, '--class_names', 'digits',
+                         *[path for paths in files.values() for path in paths])
+    assert result.returncode == 0, result.stderr
+    predicted = {}
+    for line in result.stdout.splitlines():
+        path, rest = line.split(': ', 1)
+        predicted[path] = int(rest.split()[0])
+    agreement = {rendering: np.mean([predicted[p] for p in paths] == expected)
+                 for rendering, paths in files.items()}
+    print(agreement)
+    for rendering in EXACT:
+        assert agreement[rendering] >= 0.97, agreement
+    # Smoothing blurs the picture for good; a CNN of 300 steps is not robust to that.
+    assert agreement['smooth'] >= 0.8, agreement
+    assert set(agreement) == set(RENDERINGS)
