@@ -8,7 +8,7 @@ from tensorflow.contrib import rnn
 from tensorflow.contrib.learn.python.learn.datasets.mnist import read_data_sets
 
 tf.set_random_seed(2)
-mnist = read_data_sets(sys.argv[1], one_hot=True)
+mnist = read_data_sets(sys.argv[1] if len(sys.argv) > 1 else 'MNIST_data', one_hot=True)
 timesteps, num_inputs, num_hidden = 28, 28, 32
 x = tf.placeholder(tf.float32, [None, timesteps, num_inputs])
 y = tf.placeholder(tf.float32, [None, 10])

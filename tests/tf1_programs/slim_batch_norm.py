@@ -23,7 +23,7 @@ def lenet(images, is_training):
 
 
 tf.set_random_seed(3)
-mnist = tf.contrib.learn.datasets.mnist.load_mnist(sys.argv[1])
+mnist = tf.contrib.learn.datasets.mnist.load_mnist(sys.argv[1] if len(sys.argv) > 1 else 'MNIST_data')
 images = tf.placeholder(tf.float32, [None, 784])
 labels = tf.placeholder(tf.int64, [None])
 is_training = tf.placeholder(tf.bool, [])

@@ -6,8 +6,8 @@ import sys
 import tensorflow as tf
 from tensorflow.examples.tutorials.mnist import input_data
 
-mnist = input_data.read_data_sets(sys.argv[1], one_hot=True)
-log_dir = sys.argv[2]
+mnist = input_data.read_data_sets(sys.argv[1] if len(sys.argv) > 1 else 'MNIST_data', one_hot=True)
+log_dir = sys.argv[2] if len(sys.argv) > 2 else '/tmp/tf0_summaries_logs'
 tf.set_random_seed(4)
 
 x = tf.placeholder(tf.float32, [None, 784])
