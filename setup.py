@@ -1,5 +1,10 @@
 from setuptools import find_packages, setup
 
+# python -m mnist.tf1: Keras 2 for tf.layers/tf.keras/tf.nn.rnn_cell, tf-slim for tf.contrib.slim/layers.
+# tf-keras follows TensorFlow's minor version: 2.21 goes with TensorFlow 2.21, which the tests use.
+# mnist/tf1/contrib.py repairs what tf-slim 1.1 needs from TensorFlow 2.21.
+TF1_RUNNER = ['tf-keras~=2.21.0', 'tf-slim~=1.1.0']
+
 setup(
     name='mnist',
     version='0.1.0',
@@ -12,6 +17,7 @@ setup(
         'plot': ['matplotlib'],
         'browser': ['websocket-client'],
         'images': ['Pillow'],
-        'test': ['pytest', 'matplotlib', 'websocket-client', 'Pillow'],
+        'tf1': TF1_RUNNER,
+        'test': ['pytest', 'matplotlib', 'websocket-client', 'Pillow'] + TF1_RUNNER,
     },
 )

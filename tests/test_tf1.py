@@ -1,13 +1,23 @@
-"""python -m mnist.tf1 runs unmodified TF 1.x programs, with the results of a hand-ported copy."""
+"""python -m mnist.tf1: unmodified TF 1.x and 0.x programs learn; the module map, the TF 0.x
+renames (one test per table entry, in-process), and the runner's own errors and tracebacks."""
 import os
+import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pytest
+import tensorflow as tf
+from conftest import FILE_NAMES, write_idx
+
+from mnist.tf1 import renames
+from mnist.tf1.errors import AmbiguousCallError
+from mnist.tf1.modules import tensorflow_v1
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PROGRAMS = os.path.join(HERE, 'tf1_programs')
+v1 = tf.compat.v1
 
 # The three kinds of edit a user makes by hand to run such a program on TF 2.
 HAND_PORT = [
@@ -17,24 +27,66 @@ HAND_PORT = [
 ]
 
 
-def run(args, cwd):
+def run(args, cwd, env=None):
     return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=180,
-                          cwd=cwd)
+                          cwd=cwd, env=env)
 
+
+def run_program(program, cwd, *args):
+    """Runs tests/tf1_programs/<program> through the runner, checks it succeeded; returns its stdout."""
+    result = run(['-m', 'mnist.tf1', os.path.join(PROGRAMS, program), *args], cwd)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def error_lines(stderr):
+    return [line for line in stderr.splitlines() if line.startswith('error:')]
+
+
+def assert_learns(out):
+    """The program's `step N: <loss name> X` lines fall and its `test accuracy A` is far above chance."""
+    losses = [float(line.split()[-1]) for line in out.splitlines() if line.startswith('step ')]
+    accuracy = float(out.splitlines()[-1].split()[-1])
+    assert len(losses) >= 3 and losses[-1] < losses[0] / 4, out
+    assert out.splitlines()[-1].startswith('test accuracy') and accuracy >= 0.8, out
+
+
+@pytest.fixture(scope='module')
+def data_root(tmp_path_factory):
+    """A directory with MNIST_data/ and MNIST-data/ (contrib.learn's default): separable digits.
+
+    5600 training images (5000 of them become validation, read_data_sets' default) and 200
+    test images; digit c is a bright bar on rows 2c+4 and 2c+5 over faint noise.
+    """
+    root = tmp_path_factory.mktemp('tf1_data')
+    rng = np.random.default_rng(0)
+    arrays = []
+    for count in (5600, 200):
+        labels = rng.permutation(np.arange(count) % 10).astype(np.uint8)
+        images = rng.integers(0, 40, size=(count, 28, 28), dtype=np.uint8)
+        for row in range(2):
+            images[np.arange(count), 2 * labels + 4 + row, 4:24] = 255
+        arrays += [images, labels]
+    os.makedirs(root / 'MNIST_data')
+    for name, array in zip(FILE_NAMES, arrays):
+        write_idx(root / 'MNIST_data' / name, array)
+    shutil.copytree(root / 'MNIST_data', root / 'MNIST-data')
+    return root
+
+
+# --- Unmodified programs through the runner ------------------------------------------------------
 
 def run_both(program, tmp_path, *args):
-    """Runs the program through the runner and its hand-ported copy; returns both results."""
+    """Runs the program through the runner and its hand-ported copy; returns both stdouts."""
     with open(os.path.join(PROGRAMS, program)) as f:
         source = f.read()
     for before, after in HAND_PORT:
         source = source.replace(before, after)
     ported = tmp_path / ('ported_' + program)
     ported.write_text(source)
-    through_runner = run(['-m', 'mnist.tf1', os.path.join(PROGRAMS, program), *args], tmp_path)
     by_hand = run([str(ported), *args], tmp_path)
-    assert through_runner.returncode == 0, through_runner.stderr[-3000:]
     assert by_hand.returncode == 0, by_hand.stderr[-3000:]
-    return through_runner.stdout, by_hand.stdout
+    return run_program(program, tmp_path, *args), by_hand.stdout
 
 
 def _without_extracting(out):
@@ -51,7 +103,8 @@ def test_mechanics_101_with_app_flags_and_tutorial_mnist(tmp_path):
     ours, by_hand = run_both('mechanics101.py', tmp_path, '--max_steps', '21')
     assert ours == by_hand
     lines = ours.splitlines()
-    assert [l.split(':')[0] for l in lines if l.startswith('Step')] == ['Step 0', 'Step 10', 'Step 20']
+    steps = [line.split(':')[0] for line in lines if line.startswith('Step')]
+    assert steps == ['Step 0', 'Step 10', 'Step 20']
     assert lines[-1] == '  Num examples: 10000  Num correct: 10000  Precision @ 1: 1.0000'
 
 
@@ -60,68 +113,365 @@ def test_deep_mnist_keep_prob_dropout(tmp_path):
     assert ours == by_hand
     # keep_prob 0.9 keeps 90% (a rate of 0.9 would keep 10%): of the units ReLU left
     # nonzero, about a tenth more become zero.
-    zeros = {float(l.split()[3].rstrip(':')): float(l.split()[-1])
-             for l in ours.splitlines() if l.startswith('zeros')}
+    zeros = {float(line.split()[3].rstrip(':')): float(line.split()[-1])
+             for line in ours.splitlines() if line.startswith('zeros')}
     assert zeros[0.9] == pytest.approx(zeros[1.0] + 0.1 * (1 - zeros[1.0]), abs=0.02)
     assert ours.splitlines()[-1].startswith('test accuracy ')
 
 
 def test_summaries_program_writes_events(tmp_path):
-    import tensorflow as tf
     ours, by_hand = run_both('summaries.py', tmp_path, str(tmp_path / 'logs'))
     assert ours == by_hand
+    assert {'cross_entropy', 'layer/weights'} <= event_tags(tmp_path / 'logs' / 'train')
+
+
+def event_tags(log_dir):
     tags = set()
-    for name in os.listdir(tmp_path / 'logs' / 'train'):
-        for event in tf.compat.v1.train.summary_iterator(str(tmp_path / 'logs' / 'train' / name)):
+    for name in os.listdir(log_dir):
+        for event in v1.train.summary_iterator(str(log_dir / name)):
             tags.update(value.tag for value in event.summary.value)
-    assert {'cross_entropy', 'layer/weights'} <= tags
+    return tags
 
 
-def test_contrib_use_fails_with_one_clear_line(tmp_path):
-    result = run(['-m', 'mnist.tf1', os.path.join(PROGRAMS, 'contrib_layers.py')], tmp_path)
+def test_tf_layers_mlp_with_keras_learns(data_root):
+    out = run_program('layers_mlp.py', data_root, '--data_dir', 'MNIST_data', '--steps', '120')
+    assert_learns(out)
+    assert 'regularization losses: 1' in out  # the tf.keras l2 regularizer of tf.layers.dense
+
+
+def test_contrib_layers_cnn_learns_from_load_dataset(data_root):
+    out = run_program('contrib_cnn.py', data_root)  # load_dataset('mnist') reads MNIST-data/
+    assert_learns(out)
+    assert 'global step 60' in out  # optimize_loss counts the steps
+
+
+def test_contrib_rnn_lstm_over_image_rows_learns(data_root):
+    assert_learns(run_program('contrib_rnn_lstm.py', data_root, 'MNIST_data'))
+
+
+def test_slim_arg_scope_batch_norm_learns_and_updates_moving_averages(data_root):
+    out = run_program('slim_batch_norm.py', data_root, 'MNIST_data')
+    # Test accuracy is measured with is_training=False, on the moving averages, which start at 0.
+    assert_learns(out)
+    moving_mean = [line for line in out.splitlines() if line.startswith('moving mean abs')][0]
+    assert float(moving_mean.split()[-1]) > 0.1
+
+
+def test_tf0_program_learns_and_writes_its_summaries_under_their_own_tags(data_root, tmp_path):
+    out = run_program('tf0_summaries.py', data_root, 'MNIST_data', str(tmp_path / 'logs'))
+    assert_learns(out)
+    assert 'round trip error 0\n' in out  # tf.split/concat/pack/unpack in TF 0.x order
+    # TF 0.x tags are used as given: not prefixed by the name scope 'summaries', spaces kept.
+    assert event_tags(tmp_path / 'logs') == {'cross entropy', 'accuracy', 'weights',
+                                             'input/image/0', 'input/image/1'}
+
+
+# --- The runner's own errors, and the program's ---------------------------------------------------
+
+def test_unmapped_contrib_stops_with_one_line_naming_it(tmp_path):
+    program = os.path.join(PROGRAMS, 'contrib_unsupported.py')
+    result = run(['-m', 'mnist.tf1', program], tmp_path)
     assert result.returncode == 1
-    assert result.stderr.strip().splitlines()[-1] == (
-        'error: tf.contrib.layers was removed in TensorFlow 2 (all of tf.contrib was), and this '
-        'runner does not provide it; only tf.contrib.learn.python.learn.datasets.mnist '
-        '(read_data_sets, DataSet) is mapped.')
-    assert 'Traceback' not in result.stderr
-    assert 'unreachable' not in result.stdout
+    assert error_lines(result.stderr) == [
+        'error: %s, line 4: tf.contrib.layers.real_valued_column was removed in TensorFlow 2 and '
+        'this runner does not provide it; it maps only tf.contrib.layers, slim, framework '
+        '(arg_scope, variables), rnn, learn.datasets (MNIST) and deprecated (summaries).' % program]
+    assert 'Traceback' not in result.stderr and 'unreachable' not in result.stdout
 
 
-def test_install_maps_modules_in_process_and_plain_import_is_untouched():
+def test_missing_tf_keras_and_tf_slim_stop_with_one_line_and_the_pip_command(tmp_path):
+    # Packages that fail to import exactly as uninstalled ones do, found first on the path.
+    for package in ('tf_keras', 'tf_slim'):
+        os.makedirs(tmp_path / 'hidden' / package)
+        (tmp_path / 'hidden' / package / '__init__.py').write_text(
+            'raise ModuleNotFoundError("No module named %r", name=%r)\n' % (package, package))
+    program = tmp_path / 'needs_packages.py'
+    program.write_text(
+        'import tensorflow as tf\n'
+        'for name in ("tf.keras.layers", "tf.nn.rnn_cell.LSTMCell", "tf.contrib.rnn.GRUCell",\n'
+        '             "tf.contrib.slim.conv2d", "tf.contrib.layers.flatten"):\n'
+        '    try:\n'
+        '        eval(name)\n'
+        '    except ImportError as e:\n'
+        '        print(e)\n'
+        'x = tf.placeholder(tf.float32, [None, 3])\n'
+        'tf.layers.dense(x, 2)\n'
+        'print("unreachable")\n')
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path / 'hidden'), ROOT]))
+    result = run(['-m', 'mnist.tf1', str(program)], tmp_path, env)
+    assert result.returncode == 1, result.stderr[-3000:]
+    pip = 'pip install -e ".[tf1]"'
+    assert result.stdout.splitlines() == [
+        'tf.keras needs the tf-keras (Keras 2) package, which is not installed: ' + pip,
+        'tf.nn.rnn_cell needs the tf-keras (Keras 2) package, which is not installed: ' + pip,
+        'tf.contrib.rnn needs the tf-keras (Keras 2) package, which is not installed: ' + pip,
+        'tf.contrib.slim needs the tf-slim package, which is not installed: ' + pip,
+        'tf.contrib.layers needs the tf-slim package, which is not installed: ' + pip]
+    assert error_lines(result.stderr) == [
+        'error: %s, line 9: tf.layers needs the tf-keras (Keras 2) package, which is not installed: %s'
+        % (program, pip)]
+
+
+def test_program_exception_shows_the_programs_traceback(tmp_path):
+    program = tmp_path / 'fails.py'
+    program.write_text('import tensorflow as tf\n\n\ndef load(path):\n    return open(path)\n\n\n'
+                       'load("no_such_file.txt")\n')
+    result = run(['-m', 'mnist.tf1', str(program)], tmp_path)
+    assert result.returncode == 1
+    traceback = result.stderr[result.stderr.index('Traceback (most recent call last):'):].splitlines()
+    assert [line for line in traceback if line.strip(' ^')] == [  # Python 3.11+ adds ^^^ lines
+        'Traceback (most recent call last):',
+        '  File "%s", line 8, in <module>' % program,
+        '    load("no_such_file.txt")',
+        '  File "%s", line 5, in load' % program,
+        '    return open(path)',
+        "FileNotFoundError: [Errno 2] No such file or directory: 'no_such_file.txt'"]
+    assert error_lines(result.stderr) == []
+
+
+def test_runner_passes_argv_and_exit_code_and_prints_no_deprecation_warnings_of_its_own(tmp_path):
+    program = tmp_path / 'argv.py'
+    program.write_text('import sys\nimport tensorflow as tf\n'
+                       'print(sys.argv[1:], tf.constant(1).graph is not None)\nsys.exit(3)\n')
+    result = run(['-m', 'mnist.tf1', str(program), '--a', 'b'], tmp_path)
+    assert result.returncode == 3
+    assert result.stdout.strip() == "['--a', 'b'] True"  # graph mode: the tensor has a graph
+    assert 'deprecat' not in result.stderr.lower(), result.stderr
+    missing = run(['-m', 'mnist.tf1', str(tmp_path / 'nope.py')], tmp_path)
+    assert missing.returncode == 1
+    assert error_lines(missing.stderr) == ['error: %s: no such program file' % (tmp_path / 'nope.py')]
+
+
+# --- The module map ------------------------------------------------------------------------------
+
+def test_install_maps_every_module_path_in_process_and_plain_import_is_untouched(data_root):
     code = '''
 import tensorflow
 assert hasattr(tensorflow, "function") and not hasattr(tensorflow, "placeholder")
 from mnist import tf1
 tf1.install()
 import tensorflow as tf
-assert tf.placeholder is tensorflow.compat.v1.placeholder
+assert tf.placeholder is tensorflow.compat.v1.placeholder and tf.mul is tf.multiply
 assert not tf.executing_eagerly()
 from tensorflow.python.framework import dtypes
 assert dtypes.float32 is tensorflow.float32
-from tensorflow.contrib.learn.python.learn.datasets import mnist as contrib_mnist
 from tensorflow.examples.tutorials.mnist import input_data, mnist
 import mnist.input_data, mnist.fully_connected
-assert contrib_mnist is input_data is mnist.input_data
+assert input_data is mnist.input_data
+
+# tf.contrib.learn's MNIST under each of its names, and the three ways to load it.
+import tensorflow.contrib.learn.python.learn.datasets.mnist as long_path
+from tensorflow.contrib.learn.python.learn.datasets.mnist import read_data_sets, load_mnist
+from tensorflow.contrib.learn.python.learn import datasets
+from tensorflow.contrib import learn
+from tensorflow.contrib.learn.datasets import mnist as short_path
+assert long_path is short_path is tf.contrib.learn.datasets.mnist is datasets.mnist
+assert datasets is learn.datasets is tf.contrib.learn.datasets
+assert read_data_sets is mnist.input_data.read_data_sets and long_path.DataSet is mnist.input_data.DataSet
+loaded = [tf.contrib.learn.datasets.load_dataset("mnist"), load_mnist("MNIST_data"),
+          tf.contrib.learn.datasets.mnist.load_mnist("MNIST_data"), read_data_sets("MNIST_data")]
+assert all((d.test.images == loaded[0].test.images).all() for d in loaded)
+assert all((d.test.labels == loaded[0].test.labels).all() for d in loaded)
+assert loaded[0].train.num_examples == 600 and loaded[0].test.labels.dtype.kind == "u"
 try:
-    from tensorflow.contrib import slim
+    tf.contrib.learn.datasets.load_dataset("iris")
 except ImportError as e:
-    assert "tf.contrib.slim was removed in TensorFlow 2" in str(e), e
+    assert "load_dataset('iris') was removed" in str(e) and "only load_dataset('mnist')" in str(e), e
+
+# tf.contrib.layers, slim, framework, rnn.
+import tf_slim
+import tensorflow.contrib.slim as slim
+from tensorflow.contrib.slim import nets
+from tensorflow.contrib.layers import xavier_initializer, l2_regularizer, batch_norm
+from tensorflow.contrib.framework import arg_scope
+assert slim is tf_slim is tf.contrib.slim and nets is tf_slim.nets
+assert tf_slim.__spec__.name == "tf_slim"
+assert xavier_initializer is tf_slim.xavier_initializer and batch_norm is tf_slim.batch_norm
+assert arg_scope is tf_slim.arg_scope is tf.contrib.framework.arg_scope
+assert tf.contrib.framework.get_variables is tf_slim.get_variables
+from tensorflow.contrib.rnn import BasicLSTMCell, static_rnn
+assert BasicLSTMCell is tf.nn.rnn_cell.BasicLSTMCell and static_rnn is tf.nn.static_rnn
+assert tf.contrib.rnn.MultiRNNCell is tf.nn.rnn_cell.MultiRNNCell
+assert tf.contrib.deprecated.scalar_summary is tf.scalar_summary
+assert "Dense" in dir(tf.keras.layers) and tf.keras.__name__.startswith("tf_keras")
+
+for name in ("tf.contrib.learn.DNNClassifier", "tf.contrib.keras", "tf.estimator"):
+    try:
+        eval(name)
+    except ImportError as e:
+        assert str(e).startswith(name + " was removed in TensorFlow 2"), e
+    else:
+        raise AssertionError(name)
+try:
+    from tensorflow.contrib import tensorrt
+except ImportError as e:
+    assert str(e).startswith("tf.contrib.tensorrt was removed in TensorFlow 2"), e
 else:
-    raise AssertionError("tf.contrib.slim imported")
+    raise AssertionError("tensorrt")
 print("ok")
 '''
-    result = run(['-c', code], ROOT)
+    result = run(['-c', code], data_root)
     assert result.returncode == 0, result.stderr[-3000:]
-    plain = run(['-c', 'import tensorflow as tf; print(tf.executing_eagerly(), hasattr(tf, "placeholder"))'], ROOT)
+    assert result.stdout.splitlines()[-1] == 'ok'
+    plain = run(['-c', 'import tensorflow as tf; print(tf.executing_eagerly(), hasattr(tf, "placeholder"))'],
+                ROOT)
     assert plain.stdout.strip() == 'True False'
 
 
-def test_runner_passes_argv_and_exit_code(tmp_path):
-    program = tmp_path / 'argv.py'
-    program.write_text('import sys\nimport tensorflow as tf\nprint(sys.argv[1:])\nsys.exit(3)\n')
-    result = run(['-m', 'mnist.tf1', str(program), '--a', 'b'], tmp_path)
-    assert result.returncode == 3
-    assert result.stdout.strip() == "['--a', 'b']"
-    missing = run(['-m', 'mnist.tf1', str(tmp_path / 'nope.py')], tmp_path)
-    assert missing.returncode == 1 and 'nope.py: no such program file' in missing.stderr
+# --- TF 0.x names: one test per table entry, in-process on a namespace that changes nothing else ----
+
+@pytest.fixture(scope='module')
+def tf1():
+    """The runner's `tensorflow` namespace, built without installing it."""
+    return tensorflow_v1(tf)
+
+
+def evaluate(build):
+    """Builds build() in a fresh graph and returns its value from a Session."""
+    with tf.Graph().as_default():
+        fetches = build()
+        with v1.Session() as sess:
+            return sess.run(fetches)
+
+
+@pytest.mark.parametrize('old,new', sorted(renames.RENAMED.items()))
+def test_renamed_name_is_its_tf1_successor(tf1, old, new):
+    assert getattr(tf1, old) is getattr(v1, new)
+
+
+@pytest.mark.parametrize('old,new', sorted(renames.NN_RENAMED.items()))
+def test_renamed_rnn_name_is_its_tf1_successor(tf1, old, new):
+    assert getattr(tf1.nn, old) is getattr(v1.nn, new)
+
+
+def test_renamed_arithmetic_computes_what_tf0_did(tf1):
+    values = evaluate(lambda: [
+        tf1.mul(3.0, 4.0), tf1.sub(3.0, 4.0), tf1.neg(3.0), tf1.inv(4.0),
+        tf1.pack([1, 2]), tf1.unpack(tf.constant([[1, 2], [3, 4]]), axis=1),
+        tf1.select([True, False], [1, 2], [3, 4]), tf1.complex_abs(tf.constant(3 + 4j)),
+        tf1.listdiff([1, 2, 3], [2])])
+    assert values[:4] == [12.0, -1.0, -3.0, 0.25]
+    assert values[4].tolist() == [1, 2] and [v.tolist() for v in values[5]] == [[1, 3], [2, 4]]
+    assert values[6].tolist() == [1, 4] and values[7] == 5.0
+    assert values[8].out.tolist() == [1, 3] and values[8].idx.tolist() == [0, 2]
+
+
+def test_batch_matmul_takes_tf0_adjoint_arguments(tf1):
+    x, y = np.random.default_rng(0).normal(size=(2, 2, 3, 3))
+    got = evaluate(lambda: [tf1.batch_matmul(x, y, True), tf1.batch_matmul(x, y, adj_y=True)])
+    np.testing.assert_allclose(got[0], x.swapaxes(-1, -2) @ y, rtol=1e-6)
+    np.testing.assert_allclose(got[1], x @ y.swapaxes(-1, -2), rtol=1e-6)
+
+
+def test_batch_svd_reads_tf0_argument_order(tf1):
+    matrix = np.arange(6.0).reshape(2, 3)
+    # TF 0.x: the second argument is compute_uv; False gives the singular values alone.
+    values = evaluate(lambda: tf1.batch_svd(matrix, False))
+    np.testing.assert_allclose(values, np.linalg.svd(matrix, compute_uv=False), rtol=1e-6)
+
+
+def test_concat_reads_tf0_and_tf1_argument_orders(tf1):
+    a, b = np.ones((2, 1)), np.zeros((2, 2))
+    expected = np.concatenate([a, b], 1)
+    got = evaluate(lambda: [tf1.concat(1, [a, b]), tf1.concat(concat_dim=1, values=[a, b]),
+                            tf1.concat(tf.constant(1), [a, b]), tf1.concat([a, b], 1),
+                            tf1.concat(values=[a, b], axis=1)])
+    for value in got:
+        np.testing.assert_array_equal(value, expected)
+
+
+def test_split_reads_tf0_and_tf1_argument_orders(tf1):
+    x = np.arange(8.0).reshape(2, 4)
+    got = evaluate(lambda: [tf1.split(1, 2, x), tf1.split(split_dim=1, num_split=2, value=x),
+                            tf1.split(1, 2, value=x), tf1.split(x, 2, 1), tf1.split(x, 2, axis=1)])
+    for halves in got:
+        np.testing.assert_array_equal(halves[0], x[:, :2])
+        np.testing.assert_array_equal(halves[1], x[:, 2:])
+    sizes = evaluate(lambda: tf1.split(x, [1, 3], 1))  # TF 1.x size splits stay TF 1.x
+    assert [s.shape for s in sizes] == [(2, 1), (2, 3)]
+
+
+def test_reverse_reads_tf0_boolean_dims_and_tf1_axes(tf1):
+    x = np.arange(6).reshape(2, 3)
+    got = evaluate(lambda: [tf1.reverse(x, [False, True]), tf1.reverse(x, tf.constant([False, True])),
+                            tf1.reverse(x, [1]), tf1.reverse(x, axis=[0, 1])])
+    for value in got[:3]:
+        np.testing.assert_array_equal(value, x[:, ::-1])
+    np.testing.assert_array_equal(got[3], x[::-1, ::-1])
+
+
+def _summaries(serialized):
+    summary = v1.Summary()
+    summary.ParseFromString(serialized)
+    return {value.tag: value for value in summary.value}
+
+
+def test_tf0_summary_ops_keep_their_tags_and_collections(tf1):
+    def build():
+        with tf.name_scope('scope'):
+            ops = [tf1.scalar_summary('loss rate', 2.5), tf1.histogram_summary('h', [1.0, 2.0, 3.0]),
+                   tf1.image_summary('img', tf.zeros([2, 4, 4, 1]), max_images=1),
+                   tf1.audio_summary('sound', tf.zeros([1, 8]), 8000, max_outputs=1),
+                   tf1.contrib.deprecated.scalar_summary('elsewhere', 1.0, collections=['mine'])]
+        return ops + [tf1.merge_summary(ops[:2]), tf1.merge_all_summaries(), tf1.merge_all_summaries('mine')]
+
+    scalar, histogram, image, audio, elsewhere, merged, merged_all, mine = evaluate(build)
+    assert _summaries(scalar)['loss rate'].simple_value == 2.5
+    assert _summaries(histogram)['h'].histo.num == 3
+    assert set(_summaries(image)) == {'img/image'}
+    assert set(_summaries(audio)) == {'sound/audio'}
+    assert set(_summaries(merged)) == {'loss rate', 'h'}
+    assert set(_summaries(merged_all)) == {'loss rate', 'h', 'img/image', 'sound/audio'}
+    assert set(_summaries(mine)) == set(_summaries(elsewhere)) == {'elsewhere'}
+
+
+def test_summary_writer_is_the_file_writer(tf1, tmp_path):
+    assert tf1.train.SummaryWriter is v1.summary.FileWriter
+    assert tf1.train.SummaryWriterCache is v1.summary.FileWriterCache
+    with tf.Graph().as_default():
+        summary = tf1.scalar_summary('x', 1.0)
+        with v1.Session() as sess:
+            writer = tf1.train.SummaryWriter(str(tmp_path), sess.graph)
+            writer.add_summary(sess.run(summary), 7)
+            writer.close()
+    assert event_tags(tmp_path) == {'x'}
+
+
+def test_per_image_whitening_is_per_image_standardization(tf1):
+    image = np.random.default_rng(1).uniform(0, 255, size=(4, 4, 3)).astype(np.float32)
+    value = evaluate(lambda: tf1.image.per_image_whitening(image))
+    assert value.mean() == pytest.approx(0, abs=1e-5) and value.std() == pytest.approx(1, abs=1e-3)
+
+
+@pytest.mark.parametrize('name', renames.CROSS_ENTROPIES)
+def test_positional_cross_entropy_is_refused_and_keywords_work(tf1, name):
+    logits = np.array([[2.0, -1.0, 0.5]], np.float32)
+    labels = np.array([0]) if name.startswith('sparse') else np.array([[0.2, 0.3, 0.5]], np.float32)
+    function = getattr(tf1.nn, name)
+    with pytest.raises(AmbiguousCallError) as raised:
+        function(logits, labels)
+    assert str(raised.value) == (
+        'tf.nn.%s called with positional arguments, which TF 0.x read as (logits, labels) and '
+        'TensorFlow 2 reads as (labels, logits) (TF 1.x refused them): name them, '
+        'tf.nn.%s(labels=..., logits=...)' % (name, name))
+    ours, reference = evaluate(lambda: [function(logits=logits, labels=labels),
+                                        getattr(v1.nn, name)(labels=labels, logits=logits)])
+    np.testing.assert_array_equal(ours, reference)
+
+
+def test_tf0_names_tf1_still_has_need_no_mapping(tf1):
+    x = np.arange(6.0).reshape(2, 3)
+
+    def build():
+        variable = tf1.get_variable('v', [2], initializer=tf1.zeros_initializer)  # the class, as in TF 0.x
+        init = [tf1.initialize_all_variables(), tf1.initialize_variables([variable]),
+                tf1.initialize_local_variables()]
+        with tf1.control_dependencies(init):
+            return [tf1.identity(variable), tf1.reduce_sum(x, reduction_indices=[1]),
+                    tf1.argmax(x, dimension=1), tf1.expand_dims(x, dim=0),
+                    tf1.squeeze([[1]], squeeze_dims=[0]),
+                    tf1.constant(len(tf1.all_variables()))]
+
+    variable, sums, argmax, expanded, squeezed, count = evaluate(build)
+    assert variable.tolist() == [0, 0] and sums.tolist() == [3, 12] and argmax.tolist() == [2, 2]
+    assert expanded.shape == (1, 2, 3) and squeezed.tolist() == [1] and count == 1

@@ -4,7 +4,7 @@ import sys
 import tensorflow as tf
 from tensorflow.examples.tutorials.mnist import input_data
 
-log_dir = sys.argv[1]
+log_dir = sys.argv[1] if len(sys.argv) > 1 else '/tmp/tensorflow/mnist/logs/summaries'
 tf.set_random_seed(3)
 mnist = input_data.read_data_sets('MNIST_data', fake_data=True)
 x = tf.placeholder(tf.float32, [None, 784], name='x-input')

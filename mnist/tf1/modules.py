@@ -1,0 +1,107 @@
+"""The module map: what `import tensorflow` and its submodule imports give inside the runner.
+
+tensorflow (as `tf`)           -> tf.compat.v1, plus:
+  tf.mul, tf.scalar_summary, ... the TF 0.x names of renames.py
+  tf.nn, tf.train, tf.image    -> tf.compat.v1.nn/train/image plus their TF 0.x names (renames.py)
+  tf.layers, tf.keras, tf.nn.rnn_cell -> Keras 2 (the tf-keras package, TF_USE_LEGACY_KERAS=1)
+  tf.contrib                   -> contrib.py
+  tf.estimator                 -> one line: removed in TF 2.16
+tensorflow.examples.tutorials.mnist.input_data -> mnist.input_data
+tensorflow.examples.tutorials.mnist.mnist      -> mnist.fully_connected (Mechanics 101's mnist.py)
+tensorflow.contrib.*           -> contrib.module()
+tensorflow.python... and other real submodules -> themselves.
+
+tensorflow_v1() builds the `tf` namespace without changing anything else;
+install() puts it and the map into sys.modules and sys.meta_path.
+"""
+import importlib.abc
+import importlib.machinery
+import sys
+
+from mnist.tf1 import contrib, renames
+from mnist.tf1.errors import removed
+from mnist.tf1.namespace import Lazy, Namespace, keras2
+
+TUTORIALS_PACKAGE = 'tensorflow.examples.tutorials.mnist'
+
+
+def _estimator_removed():
+    raise removed('tf.estimator', 'TensorFlow 2.16 dropped it; train with tf.Session and feed_dict '
+                                  'as the MNIST tutorials do.')
+
+
+def tensorflow_v1(real_tensorflow):
+    """Returns the `tensorflow` module TF 1.x programs see, built on real_tensorflow.compat.v1."""
+    v1 = real_tensorflow.compat.v1
+    nn = Namespace('tensorflow.nn', dict(
+        renames.nn(), rnn_cell=keras2('tf.nn.rnn_cell', lambda: v1.nn.rnn_cell)), lambda: (v1.nn,))
+    attributes = dict(
+        renames.top_level(),
+        nn=nn,
+        train=Namespace('tensorflow.train', renames.train(), lambda: (v1.train,)),
+        image=Namespace('tensorflow.image', renames.image(), lambda: (v1.image,)),
+        layers=keras2('tf.layers', lambda: v1.layers),
+        keras=keras2('tf.keras', lambda: v1.keras),
+        estimator=Lazy(_estimator_removed),
+        contrib=Lazy(lambda: contrib.module('tensorflow.contrib')),
+        examples=Lazy(lambda: sys.modules['tensorflow.examples']),
+    )
+    module = Namespace('tensorflow', attributes, lambda: (v1,), doc=real_tensorflow.__doc__)
+    module.__path__ = list(real_tensorflow.__path__)  # `import tensorflow.python...` reaches the real files
+    module.__file__ = real_tensorflow.__file__
+    module.__version__ = real_tensorflow.__version__
+    return module
+
+
+def _examples_modules():
+    """tensorflow.examples.tutorials.mnist and its two modules, as {full name: module}."""
+    from mnist import fully_connected, input_data
+    modules = {
+        'tensorflow.examples': Namespace('tensorflow.examples'),
+        'tensorflow.examples.tutorials': Namespace('tensorflow.examples.tutorials'),
+        TUTORIALS_PACKAGE: Namespace(TUTORIALS_PACKAGE, dict(input_data=input_data, mnist=fully_connected)),
+        TUTORIALS_PACKAGE + '.input_data': input_data,
+        TUTORIALS_PACKAGE + '.mnist': fully_connected,
+    }
+    modules['tensorflow.examples'].tutorials = modules['tensorflow.examples.tutorials']
+    modules['tensorflow.examples.tutorials'].mnist = modules[TUTORIALS_PACKAGE]
+    return modules
+
+
+class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Serves imports of tensorflow.examples.* and tensorflow.contrib.* from the map."""
+
+    def __init__(self, modules):
+        self._modules = modules  # full name -> module
+        self._found = {}  # full name -> module, between find_spec and create_module
+        self._real_specs = {}  # id(module) -> its own __spec__, which importlib overwrites
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname in self._modules:
+            module = self._modules[fullname]
+        elif fullname.startswith('tensorflow.contrib.'):
+            module = contrib.module(fullname)  # raises RemovedInTF2Error, one line
+        else:
+            return None
+        self._found[fullname] = module
+        return importlib.machinery.ModuleSpec(fullname, self, is_package=hasattr(module, '__path__'))
+
+    def create_module(self, spec):
+        module = self._found.pop(spec.name)
+        self._real_specs[id(module)] = getattr(module, '__spec__', None)
+        return module
+
+    def exec_module(self, module):
+        # An alias of a real module (tensorflow.contrib.slim is tf_slim) keeps its own spec.
+        real_spec = self._real_specs.pop(id(module), None)
+        if real_spec is not None:
+            module.__spec__ = real_spec
+
+
+def install(real_tensorflow):
+    """Makes `import tensorflow` (and the map above) give the TF 1.x modules in this process."""
+    modules = _examples_modules()
+    modules['tensorflow.contrib'] = contrib.module('tensorflow.contrib')
+    sys.modules.update(modules)
+    sys.meta_path.insert(0, _Finder(modules))
+    sys.modules['tensorflow'] = tensorflow_v1(real_tensorflow)

@@ -1,0 +1,85 @@
+"""The runner: `python -m mnist.tf1 PROGRAM.py [args]` runs a TF 1.x program as __main__.
+
+install() sets TF_USE_LEGACY_KERAS=1 (tf.keras, tf.layers, tf.nn.rnn_cell are
+then Keras 2, from tf-keras), imports TensorFlow, switches TF 2 behaviour off
+without printing TensorFlow's deprecation warnings about that, and installs the
+module map of modules.py. run_script() runs the program with its own sys.argv.
+main() reports the runner's errors (RunnerError) as one line `error: ...`
+and the program's own exceptions as `python PROGRAM.py` would: its
+traceback, without the runner's frames, and exit status 1.
+"""
+import os
+import runpy
+import sys
+import traceback
+
+from mnist.tf1.errors import ProgramNotFoundError, RunnerError
+
+USAGE = 'usage: python -m mnist.tf1 PROGRAM.py [program args...]'
+_installed = []
+
+
+def install():
+    """Makes `import tensorflow` give the TF 1.x API in this process, and maps the removed modules.
+
+    Call it before the program's first `import tensorflow` (in a notebook, before
+    the notebook's own). It switches TF 2 behaviour off for the whole process.
+    """
+    if _installed:
+        return
+    # Read when tf.keras / tf.layers are first used; set before TensorFlow loads to be sure.
+    os.environ['TF_USE_LEGACY_KERAS'] = '1'
+    import tensorflow
+    from tensorflow.python.util import deprecation
+
+    from mnist.tf1 import modules
+    with deprecation.silence():  # the warnings would be about this call, not about the program
+        tensorflow.compat.v1.disable_v2_behavior()
+    modules.install(tensorflow)
+    _installed.append(True)
+
+
+def run_script(path, args):
+    """Runs the program at `path` as __main__ with sys.argv = [path] + args, under install()."""
+    if not os.path.isfile(path):
+        raise ProgramNotFoundError('%s: no such program file' % path)
+    install()
+    sys.argv = [path] + list(args)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+    runpy.run_path(path, run_name='__main__')
+
+
+def _program_frames(traceback_, path):
+    """The traceback from the program's first frame on (None if it has none): the runner's frames cut."""
+    path = os.path.abspath(path)
+    while traceback_ is not None and os.path.abspath(traceback_.tb_frame.f_code.co_filename) != path:
+        traceback_ = traceback_.tb_next
+    return traceback_
+
+
+def _where(traceback_, path):
+    """'PROGRAM.py, line N: ' for the innermost frame of the program in traceback_, else ''."""
+    line = None
+    for frame, lineno in traceback.walk_tb(_program_frames(traceback_, path)):
+        if os.path.abspath(frame.f_code.co_filename) == os.path.abspath(path):
+            line = lineno
+    return '' if line is None else '%s, line %d: ' % (path, line)
+
+
+def main(argv=None):
+    """Runs argv[0] with arguments argv[1:]; returns the exit status (SystemExit passes through)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in ('-h', '--help'):
+        import mnist.tf1
+        print(USAGE + '\n\n' + mnist.tf1.__doc__)
+        return 0 if argv else 2
+    path = argv[0]
+    try:
+        run_script(path, argv[1:])
+    except RunnerError as e:
+        print('error: %s%s' % (_where(e.__traceback__, path), e), file=sys.stderr)
+        return 1
+    except (Exception, KeyboardInterrupt) as e:
+        traceback.print_exception(type(e), e, _program_frames(e.__traceback__, path))
+        return 130 if isinstance(e, KeyboardInterrupt) else 1
+    return 0
