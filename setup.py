@@ -11,6 +11,6 @@ setup(
     extras_require={
         'plot': ['matplotlib'],
         'browser': ['websocket-client'],
-        'test': ['pytest', 'matplotlib', 'websocket-client'],
+        'test': ['pytest', 'matplotlib', 'websocket-client', 'nbclient', 'ipykernel', 'ruff'],
     },
 )
