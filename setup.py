@@ -18,6 +18,7 @@ setup(
         'browser': ['websocket-client'],
         'images': ['Pillow'],
         'tf1': TF1_RUNNER,
-        'test': ['pytest', 'matplotlib', 'websocket-client', 'Pillow'] + TF1_RUNNER,
+        'test': ['pytest', 'matplotlib', 'websocket-client', 'Pillow', 'nbclient', 'ipykernel', 'ruff']
+                + TF1_RUNNER,
     },
 )

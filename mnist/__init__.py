@@ -13,9 +13,18 @@ mnist.tf1          python -m mnist.tf1 PROGRAM.py: unmodified TF 1.x programs
 mnist.replica, mnist.cluster   distributed training and its one-machine launcher
 mnist.digit_images image files made into MNIST inputs (numpy and Pillow, no TensorFlow)
 mnist.serving      a checkpoint restored to classify, or exported as a SavedModel
+mnist.startup_log  keeps TensorFlow's C++ startup notices off stderr (imports no TensorFlow)
 """
 
 import os
 
 # TensorFlow's C++ INFO and WARNING lines would bury the tutorials' own output.
+# Set before TensorFlow is imported; a value in the environment wins (0 shows everything).
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
+
+# TensorFlow writes a few INFO lines while its libraries load, before it reads
+# TF_CPP_MIN_LOG_LEVEL and beyond any environment variable's reach: the first
+# `import tensorflow` after this one filters them (see mnist/startup_log.py).
+from mnist import startup_log  # noqa: E402 (after the environment is set)
+
+startup_log.filter_first_tensorflow_import()
