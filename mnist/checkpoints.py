@@ -42,9 +42,9 @@ import signal
 import sys
 import threading
 
-import tensorflow as tf
-
 from mnist import paths
+
+import tensorflow as tf
 
 v1 = tf.compat.v1
 
@@ -387,7 +387,7 @@ class TrainingRun:
         except tf.errors.OpError as e:
             _remove_checkpoint(prefix)
             raise CheckpointError('could not save %s: %s. %s'
-                                  % (prefix, _first_line(e), self._last_good().capitalize()))
+                                  % (prefix, _first_line(e), self._last_good().capitalize())) from None
         self.last_checkpoint = prefix
         write_state_file(self.log_dir, prefix)
         for old in checkpoint_paths(self.log_dir)[MAX_TO_KEEP:]:

@@ -8,8 +8,14 @@ import os
 import sys
 
 from mnist import checkpoints, input_data, paths, tensorboard_screenshot, visualize
-from mnist.flag_types import (keep_probability, learning_rate, non_negative_int,  # noqa: F401 (scripts use cli.*)
-                              positive_float, positive_int, seed)
+from mnist.flag_types import (  # noqa: F401 (scripts use cli.*)
+    keep_probability,
+    learning_rate,
+    non_negative_int,
+    positive_float,
+    positive_int,
+    seed,
+)
 
 SCRIPTS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'scripts')
 

@@ -2,10 +2,10 @@
 
 Labels are class indices, int [batch_size] (see mnist.layers).
 """
-import tensorflow as tf
-
 from mnist import layers
 from mnist.layers import IMAGE_PIXELS, IMAGE_SIZE, NUM_CLASSES  # noqa: F401 (the tutorial's constants)
+
+import tensorflow as tf
 
 v1 = tf.compat.v1
 

@@ -33,9 +33,10 @@ import time
 from typing import Optional, Tuple
 
 import grpc
-import tensorflow as tf
 
 from mnist import checkpoints, cli, input_data, paths, training
+
+import tensorflow as tf
 
 v1 = tf.compat.v1
 

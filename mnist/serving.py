@@ -17,9 +17,10 @@ import shutil
 import tempfile
 
 import numpy as np
-import tensorflow as tf
 
 from mnist import training
+
+import tensorflow as tf
 
 v1 = tf.compat.v1
 

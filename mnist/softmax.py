@@ -2,11 +2,11 @@
 
 Labels are class indices, int [batch_size] (see mnist.layers).
 """
-import tensorflow as tf
-
-from mnist.layers import IMAGE_PIXELS, NUM_CLASSES  # noqa: F401 (part of the model's interface)
 # The other verbs are Mechanics 101's: mean cross entropy, gradient descent, top-1 count.
 from mnist.fully_connected import evaluation, loss, optimizer, training  # noqa: F401
+from mnist.layers import IMAGE_PIXELS, NUM_CLASSES  # noqa: F401 (part of the model's interface)
+
+import tensorflow as tf
 
 LEARNING_RATE = 0.5  # the tutorial's, for gradient descent
 

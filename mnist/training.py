@@ -11,10 +11,10 @@ import dataclasses
 import sys
 from typing import Optional
 
-import tensorflow as tf
-
 from mnist import checkpoints, cnn, fully_connected, layers, softmax
 from mnist.layers import IMAGE_PIXELS
+
+import tensorflow as tf
 
 v1 = tf.compat.v1
 

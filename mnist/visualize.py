@@ -17,11 +17,12 @@ import struct
 import sys
 
 import numpy as np
-import tensorflow as tf
 from google.protobuf import message
 
 from mnist import checkpoints, input_data, paths, training
 from mnist.layers import IMAGE_PIXELS, IMAGE_SIZE, NUM_CLASSES
+
+import tensorflow as tf
 
 v1 = tf.compat.v1
 
@@ -318,7 +319,7 @@ def draw(pictures, out_dir, log_dir=None, model='softmax', checkpoint=None, data
             plot_confusion(confusion_matrix(test.labels, predictions), pngs['confusion'], names)
     if 'curves' in pictures:
         plot_curves(scalars, pngs['curves'], log_dir)
-    for picture, path in pngs.items():
+    for path in pngs.values():
         print('Wrote %s' % path)
     if summary_dir:
         write_image_summaries(summary_dir, {'pictures/' + p: path for p, path in pngs.items()})

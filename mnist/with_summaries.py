@@ -13,10 +13,10 @@ import glob
 import os
 import sys
 
-import tensorflow as tf
-
 from mnist import layers, training
 from mnist.layers import IMAGE_PIXELS, IMAGE_SIZE, NUM_CLASSES
+
+import tensorflow as tf
 
 v1 = tf.compat.v1
 

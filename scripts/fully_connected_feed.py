@@ -8,11 +8,11 @@ evaluates on the three data sets.
 import os
 import time
 
-import tensorflow as tf
-
 from mnist import checkpoints, cli, input_data, training
 from mnist import fully_connected as mnist  # the tutorial's mnist.py
 from mnist.training import do_eval  # do_eval, in batches
+
+import tensorflow as tf
 
 v1 = tf.compat.v1
 

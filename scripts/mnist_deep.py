@@ -6,10 +6,10 @@ about 99.2% on MNIST's test digits.
 """
 import os
 
-import tensorflow as tf
-
 from mnist import checkpoints, cli, cnn, input_data, training
 from mnist.training import do_eval
+
+import tensorflow as tf
 
 v1 = tf.compat.v1
 

@@ -5,10 +5,10 @@ after 1000 steps it gets about 92% of MNIST's test digits right.
 """
 import os
 
-import tensorflow as tf
-
 from mnist import checkpoints, cli, input_data, softmax, training
 from mnist.training import do_eval
+
+import tensorflow as tf
 
 v1 = tf.compat.v1
 

@@ -4,9 +4,9 @@ Then: tensorboard --logdir LOG_DIR
 """
 import os
 
-import tensorflow as tf
-
 from mnist import checkpoints, cli, input_data, training, with_summaries
+
+import tensorflow as tf
 
 v1 = tf.compat.v1
 
@@ -29,7 +29,8 @@ def train(flags, data_sets=None):
     """
     metrics = {}
     # Check and lock --log_dir before anything slow happens.
-    with checkpoints.TrainingRun(flags.log_dir, flags.resume, flags.overwrite, 'mnist_with_summaries') as run, \
+    with checkpoints.TrainingRun(flags.log_dir, flags.resume, flags.overwrite,
+                                 'mnist_with_summaries') as run, \
             tf.Graph().as_default():
         # Import data
         mnist = data_sets or input_data.read_data_sets(flags.data_dir, flags.fake_data, seed=flags.seed)

@@ -11,8 +11,8 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import write_idx
 
+from conftest import write_idx
 from mnist import digit_images, input_data
 
 FASHION = '/usr/share/datasets/fashion-mnist'

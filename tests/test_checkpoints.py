@@ -14,12 +14,13 @@ import sys
 import time
 
 import pytest
-import tensorflow as tf
+
 from conftest import run_main
+from mnist import checkpoints
 from test_scripts import ROOT, run_script
 from test_training import evaluate, train
 
-from mnist import checkpoints
+import tensorflow as tf
 
 v1 = tf.compat.v1
 
@@ -116,7 +117,8 @@ def test_resume_stops_when_nothing_restores_and_changes_nothing(trained, separab
 
 def test_resume_of_an_empty_log_dir_starts_at_step_0(separable_data_sets, tmp_path, capsys):
     metrics = resume(tmp_path / 'new', separable_data_sets, 20)
-    assert 'No checkpoint in %s to resume from: starting at step 0.' % (tmp_path / 'new') in capsys.readouterr().out
+    expected = 'No checkpoint in %s to resume from: starting at step 0.' % (tmp_path / 'new')
+    assert expected in capsys.readouterr().out
     assert metrics['global_step'] == 20
 
 
@@ -190,7 +192,9 @@ def test_non_finite_weights_are_never_saved(tmp_path):
             run.start(sess, v1.train.Saver(max_to_keep=None))
             assert run.save(sess) == str(tmp_path / 'model.ckpt-0')
             sess.run(poison)
-            with pytest.raises(checkpoints.Diverged, match='weights became NaN or infinite by step 1: not saved; the latest checkpoint is still .*model.ckpt-0'):
+            with pytest.raises(checkpoints.Diverged, match='weights became NaN or infinite by step 1: '
+                                                           'not saved; the latest checkpoint is still '
+                                                           '.*model.ckpt-0'):
                 run.save(sess)
 
 
@@ -267,7 +271,8 @@ def test_log_dir_that_is_not_a_directory_is_one_line(make, what, tmp_path):
     make(path)
     result = run_script('fully_connected_feed.py', '--fake_data', '--log_dir', path)
     assert result.returncode == 1
-    assert result.stderr.strip().splitlines()[-1] == 'error: --log_dir %s is %s, not a directory.' % (path, what)
+    expected = 'error: --log_dir %s is %s, not a directory.' % (path, what)
+    assert result.stderr.strip().splitlines()[-1] == expected
 
 
 def start_training(log_dir, *flags):
@@ -326,7 +331,7 @@ def test_a_second_signal_during_the_save_changes_nothing(tmp_path):
 def test_sigkill_at_any_moment_leaves_a_resumable_checkpoint(tmp_path):
     log_dir = tmp_path / 'run'
     rng = random.Random(0)
-    for attempt in range(3):
+    for _ in range(3):
         process = start_training(log_dir, '--resume')
         wait_for_checkpoint(process, log_dir)
         time.sleep(rng.uniform(0, 1.5))  # saves come every second or so

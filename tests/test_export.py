@@ -7,12 +7,12 @@ import sys
 
 import numpy as np
 import pytest
+
 from conftest import run_main
 from fashion_cnn import trained_cnn
+from mnist import input_data, paths, serving, training
 from test_scripts import ROOT
 from test_visualize import load_script, train
-
-from mnist import input_data, paths, serving, training
 
 # Runs in a fresh process: TensorFlow 2 as it comes, eager, no tf.compat.v1.
 EAGER_PREDICT = '''

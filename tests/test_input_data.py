@@ -26,8 +26,8 @@ import zlib
 
 import numpy as np
 import pytest
-from conftest import FILE_NAMES, mnist_file_bytes, write_idx, write_mnist_dir
 
+from conftest import FILE_NAMES, mnist_file_bytes, write_idx, write_mnist_dir
 from mnist import input_data
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

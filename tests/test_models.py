@@ -1,9 +1,10 @@
 """The three graph modules: they learn, restore exactly, and name their variables."""
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from mnist import checkpoints, training
+
+import tensorflow as tf
 
 v1 = tf.compat.v1
 

@@ -7,14 +7,14 @@ import sys
 
 import numpy as np
 import pytest
-from digit_renderings import EXACT, RENDERINGS, write_renderings
-from conftest import run_main
-from fashion_cnn import trained_cnn
 from PIL import Image, ImageDraw, ImageFont
+
+from conftest import run_main
+from digit_renderings import EXACT, RENDERINGS, write_renderings
+from fashion_cnn import trained_cnn
+from mnist import checkpoints, digit_images, input_data, serving, training, visualize
 from test_scripts import ROOT
 from test_visualize import load_script
-
-from mnist import checkpoints, digit_images, input_data, serving, training, visualize
 
 PREDICTION_LINE = r'^(?P<path>.+): (?P<name>\S+)   top 3: \S+ [01]\.\d{3}, \S+ [01]\.\d{3}, \S+ [01]\.\d{3}$'
 

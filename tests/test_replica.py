@@ -244,11 +244,11 @@ def test_a_missing_ps_or_chief_is_named_within_the_startup_timeout(make_tasks, t
     flags = ['--fake_data', '--startup_timeout', '1', '--log_dir', str(tmp_path)]
     no_ps, no_chief = make_tasks(flags=flags), make_tasks(flags=flags)
     start = time.monotonic()
-    worker, log = no_ps.start('worker', 0)
+    worker, worker_log = no_ps.start('worker', 0)
     ps, ps_log = no_chief.start('ps', 0)
     other, other_log = no_chief.start('worker', 1)
     for process, log, message in [
-            (worker, log, 'error: worker 0: a ps task did not answer within 1 s (--startup_timeout): '
+            (worker, worker_log, 'error: worker 0: a ps task did not answer within 1 s (--startup_timeout): '
              'ps 0 at %s: nothing listens there (connection refused). Start each ps task' % no_ps.ps_hosts),
             (other, other_log, 'error: worker 1: the chief (worker 0 at %s) did not initialize the '
              'model within 1 s (--startup_timeout): is it running?'

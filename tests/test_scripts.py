@@ -9,10 +9,11 @@ import time
 
 import numpy as np
 import pytest
-import tensorflow as tf
-from conftest import write_mnist_dir
 
+from conftest import write_mnist_dir
 from mnist import cli
+
+import tensorflow as tf
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STEP_LINE = re.compile(r'^Step \d+: loss = \d+\.\d\d \(\d+\.\d{3} sec\)$')
@@ -33,17 +34,18 @@ def test_fully_connected_feed_prints_the_tutorial_lines_and_eval_matches(tmp_pat
                          '--log_dir', log_dir, '--max_steps', '120', '--batch_size', '10')
     assert trained.returncode == 0, trained.stderr
     lines = trained.stdout.splitlines()
-    assert [l for l in lines if l.startswith('Step')] == [l for l in lines if STEP_LINE.match(l)]
-    assert sum(1 for l in lines if STEP_LINE.match(l)) == 2
-    headings = [l for l in lines if l.endswith('Data Eval:')]
+    step_lines = [line for line in lines if line.startswith('Step')]
+    assert step_lines == [line for line in lines if STEP_LINE.match(line)]
+    assert sum(1 for line in lines if STEP_LINE.match(line)) == 2
+    headings = [line for line in lines if line.endswith('Data Eval:')]
     assert headings == ['Training Data Eval:', 'Validation Data Eval:', 'Test Data Eval:']
-    trained_test = [l for l in lines if EVAL_LINE.match(l)][-1]
+    trained_test = [line for line in lines if EVAL_LINE.match(line)][-1]
     assert os.path.exists(os.path.join(log_dir, 'model.ckpt-120.index'))
 
     evaluated = run_script('mnist_eval.py', '--model', 'fully_connected', '--log_dir', log_dir,
                            '--data_dir', mnist_dir.directory)
     assert evaluated.returncode == 0, evaluated.stderr
-    assert [l for l in evaluated.stdout.splitlines() if EVAL_LINE.match(l)][-1] == trained_test
+    assert [line for line in evaluated.stdout.splitlines() if EVAL_LINE.match(line)][-1] == trained_test
     num_examples = int(EVAL_LINE.match(trained_test).group(1))
     assert num_examples == len(mnist_dir.test_labels)
 
@@ -114,7 +116,8 @@ def test_killed_after_a_checkpoint_resumes_and_finishes(tmp_path):
 
 def test_upstream_fully_connected_feed_test(tmp_path):
     # TensorFlow's BUILD: fully_connected_feed_test runs `fully_connected_feed.py --fake_data --max_steps=10`.
-    result = run_script('fully_connected_feed.py', '--fake_data', '--max_steps=10', '--log_dir', str(tmp_path))
+    result = run_script('fully_connected_feed.py', '--fake_data', '--max_steps=10',
+                        '--log_dir', str(tmp_path))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == 'Step 0: loss = %s' % lines[0].split(' = ')[1] and STEP_LINE.match(lines[0])
@@ -130,7 +133,8 @@ def test_upstream_mnist_with_summaries_test_leaves_the_weights_unmoved(tmp_path)
     result = run_script('mnist_with_summaries.py', '--fake_data', '--max_steps=10', '--learning_rate=0.00',
                         '--log_dir', str(tmp_path / 'upstream'))
     assert result.returncode == 0, result.stderr
-    assert 'Note: --learning_rate 0: every step runs, but the weights keep their initial values.' in result.stderr
+    assert ('Note: --learning_rate 0: every step runs, but the weights keep their initial values.'
+            in result.stderr)
     assert result.stdout.splitlines()[-1].startswith('Accuracy at step 10: ')
     assert glob.glob(str(tmp_path / 'upstream' / 'train' / 'events.out.tfevents.*'))
     assert glob.glob(str(tmp_path / 'upstream' / 'test' / 'events.out.tfevents.*'))

@@ -8,9 +8,8 @@ import urllib.parse
 
 import pytest
 
-from test_training import train
-
 from mnist import tensorboard_screenshot, visualize
+from test_training import train
 
 pytestmark = pytest.mark.browser
 

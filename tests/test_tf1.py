@@ -7,12 +7,13 @@ import sys
 
 import numpy as np
 import pytest
-import tensorflow as tf
-from conftest import FILE_NAMES, write_idx
 
+from conftest import FILE_NAMES, write_idx
 from mnist.tf1 import renames
 from mnist.tf1.errors import AmbiguousCallError
 from mnist.tf1.modules import tensorflow_v1
+
+import tensorflow as tf
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)

@@ -2,10 +2,11 @@
 import re
 
 import pytest
-import tensorflow as tf
-from conftest import run_main
 
+from conftest import run_main
 from mnist import checkpoints, training
+
+import tensorflow as tf
 
 SCRIPTS = {'softmax': 'mnist_softmax', 'fully_connected': 'fully_connected_feed', 'cnn': 'mnist_deep'}
 SHORT = dict(LOG_EVERY=10, CHECKPOINT_EVERY=20)
@@ -143,7 +144,8 @@ def test_mixed_precision_turns_on_the_rewrite_where_it_helps(monkeypatch):
     monkeypatch.setattr(training, 'mixed_precision_device', lambda: 'cpu')
     rewrites = training.session_config(mixed_precision=True).graph_options.rewrite_options
     assert rewrites.auto_mixed_precision_onednn_bfloat16 == rewrites.ON
-    assert training.session_config().graph_options.rewrite_options.auto_mixed_precision_onednn_bfloat16 != rewrites.ON
+    plain = training.session_config().graph_options.rewrite_options
+    assert plain.auto_mixed_precision_onednn_bfloat16 != rewrites.ON
     monkeypatch.setattr(training, 'mixed_precision_device', lambda: 'gpu')
     rewrites = training.session_config(mixed_precision=True).graph_options.rewrite_options
     assert rewrites.auto_mixed_precision == rewrites.ON

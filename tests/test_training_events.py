@@ -7,11 +7,12 @@ import subprocess
 import sys
 
 import pytest
-import tensorflow as tf
 
 from test_checkpoints import wait_for_checkpoint
 from test_scripts import ROOT
 from test_training import train
+
+import tensorflow as tf
 
 
 def read_events(log_dir):

@@ -7,12 +7,13 @@ import sys
 
 import numpy as np
 import pytest
-import tensorflow as tf
+
 from conftest import run_main, write_mnist_dir
+from mnist import checkpoints, cli, input_data, paths, training, visualize
 from test_scripts import ROOT
 from test_training import SCRIPTS
 
-from mnist import checkpoints, cli, input_data, paths, training, visualize
+import tensorflow as tf
 
 
 def load_script(name):

@@ -6,11 +6,12 @@ import os
 import re
 
 import pytest
-import tensorflow as tf
+
 from conftest import run_main
+from mnist import cli, training
 from test_scripts import run_script
 
-from mnist import cli, training
+import tensorflow as tf
 
 
 def read_run(run_dir):

@@ -24,9 +24,10 @@ reduction_indices=, keep_dims=, ...) need nothing: tf.compat.v1 has them.
 import functools
 
 import numpy as np
-import tensorflow as tf
 
 from mnist.tf1.errors import AmbiguousCallError
+
+import tensorflow as tf
 
 v1 = tf.compat.v1
 

@@ -29,10 +29,10 @@ def install():
         return
     # Read when tf.keras / tf.layers are first used; set before TensorFlow loads to be sure.
     os.environ['TF_USE_LEGACY_KERAS'] = '1'
+    from mnist.tf1 import modules
+
     import tensorflow
     from tensorflow.python.util import deprecation
-
-    from mnist.tf1 import modules
     with deprecation.silence():  # the warnings would be about this call, not about the program
         tensorflow.compat.v1.disable_v2_behavior()
     modules.install(tensorflow)
