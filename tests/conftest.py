@@ -4,9 +4,11 @@ Test files can use the `mnist_dir` fixture, or import the helpers
 (`from conftest import write_mnist_dir`) to build directories of other sizes.
 """
 import collections
+import contextlib
 import gzip
 import os
 import struct
+import subprocess
 
 import numpy as np
 import pytest
@@ -114,15 +116,26 @@ def run_main(name, argv, data_sets=None, **constants):
     return script.main([str(arg) for arg in argv], data_sets)
 
 
-@pytest.fixture
-def read_only_dir(tmp_path):
-    """A directory on a read-only tmpfs (root ignores permissions, not a read-only mount)."""
-    import subprocess
-    directory = tmp_path / 'read_only'
-    directory.mkdir()
-    mounted = subprocess.run(['mount', '-t', 'tmpfs', '-o', 'ro', 'tmpfs', str(directory)],
+@contextlib.contextmanager
+def tmpfs(directory, options):
+    """Mounts a tmpfs with `options` (e.g. 'ro', 'size=2m') on directory (created) for the block.
+
+    Root ignores permissions, so a read-only or full file system is how a test
+    makes a directory that cannot be written. Skips where mounting is not allowed.
+    """
+    os.makedirs(directory, exist_ok=True)
+    mounted = subprocess.run(['mount', '-t', 'tmpfs', '-o', options, 'tmpfs', str(directory)],
                              capture_output=True, text=True)
     if mounted.returncode != 0:
-        pytest.skip('cannot mount a read-only tmpfs here: %s' % (mounted.stderr.strip() or 'mount failed'))
-    yield directory
-    subprocess.run(['umount', str(directory)], check=True)
+        pytest.skip('cannot mount a tmpfs here: %s' % (mounted.stderr.strip() or 'mount failed'))
+    try:
+        yield directory
+    finally:
+        subprocess.run(['umount', '-l', str(directory)], check=True)
+
+
+@pytest.fixture
+def read_only_dir(tmp_path):
+    """An empty directory on a read-only tmpfs, unmounted after the test."""
+    with tmpfs(tmp_path / 'read_only', 'ro') as directory:
+        yield directory

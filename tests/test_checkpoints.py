@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from conftest import run_main
+from conftest import run_main, tmpfs
 from mnist import checkpoints
 from test_scripts import ROOT, run_script
 from test_training import evaluate, train
@@ -207,21 +207,8 @@ def test_learning_rates_that_cannot_train_are_refused_when_parsed(value, tmp_pat
     assert not os.listdir(tmp_path)
 
 
-@contextlib.contextmanager
-def small_tmpfs(path, size):
-    os.makedirs(path)
-    mounted = subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=%s' % size, 'tmpfs', str(path)],
-                             capture_output=True, text=True)
-    if mounted.returncode:
-        pytest.skip('cannot mount a tmpfs here: %s' % mounted.stderr.strip())
-    try:
-        yield path
-    finally:
-        subprocess.run(['umount', '-l', str(path)], check=True)
-
-
 def test_a_save_on_a_full_disk_leaves_the_previous_checkpoint_latest(separable_data_sets, tmp_path):
-    with small_tmpfs(tmp_path / 'disk', '2m') as disk:
+    with tmpfs(tmp_path / 'disk', 'size=2m') as disk:
         log_dir = disk / 'run'
         train_set = separable_data_sets.train
         next_batch, calls = train_set.next_batch, []
@@ -247,20 +234,11 @@ def test_a_save_on_a_full_disk_leaves_the_previous_checkpoint_latest(separable_d
         assert resume(log_dir, separable_data_sets, 40)['global_step'] == 40
 
 
-def test_log_dir_on_a_read_only_file_system_is_one_line(tmp_path):
-    read_only = tmp_path / 'ro'
-    os.makedirs(read_only)
-    mounted = subprocess.run(['mount', '-t', 'tmpfs', '-o', 'ro', 'tmpfs', str(read_only)],
-                             capture_output=True, text=True)
-    if mounted.returncode:
-        pytest.skip('cannot mount a tmpfs here: %s' % mounted.stderr.strip())
-    try:
-        result = run_script('mnist_softmax.py', '--fake_data', '--log_dir', str(read_only / 'run'))
-    finally:
-        subprocess.run(['umount', '-l', str(read_only)], check=True)
+def test_log_dir_on_a_read_only_file_system_is_one_line(read_only_dir):
+    result = run_script('mnist_softmax.py', '--fake_data', '--log_dir', str(read_only_dir / 'run'))
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
-        'error: --log_dir %s is not a writable directory: Read-only file system.' % (read_only / 'run'))
+        'error: --log_dir %s is not a writable directory: Read-only file system.' % (read_only_dir / 'run'))
     assert 'Traceback' not in result.stderr
 
 

@@ -561,19 +561,6 @@ def open_tmp():
     shutil.rmtree(directory)
 
 
-@pytest.fixture
-def read_only_dir(tmp_path):
-    """An empty directory on a read-only tmpfs, unmounted after the test."""
-    directory = tmp_path / 'read_only'
-    directory.mkdir()
-    mounted = subprocess.run(['mount', '-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', str(directory)],
-                             capture_output=True, text=True)
-    if mounted.returncode:
-        pytest.skip('cannot mount a read-only tmpfs here: %s' % mounted.stderr.strip())
-    yield directory
-    subprocess.run(['umount', str(directory)], check=True)
-
-
 def data_error(directory, **kwargs):
     """The message of the DataFileError that read_data_sets raises on directory: one line, no
     advice to download by hand (the network is not the problem)."""
