@@ -100,9 +100,12 @@ def filtered_stderr(min_level):
     finally:
         if sys.stderr is not None:
             sys.stderr.flush()
-        os.dup2(real_stderr, 2)  # closes the pipe's last write end: the filter sees EOF
+        os.dup2(real_stderr, 2)  # closes our write end of the pipe: the filter sees EOF
         os.close(real_stderr)
-        child.wait()
+        try:
+            child.wait(timeout=10)  # it has forwarded everything: what follows comes after
+        except subprocess.TimeoutExpired:
+            pass  # a process started in the block holds the pipe; the filter ends when it does
 
 
 class _FilteredLoader(importlib.abc.Loader):
