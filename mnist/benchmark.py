@@ -47,11 +47,9 @@ print(json.dumps({"seconds": seconds, "peak_rss_mb_above_import": peak_rss_mb() 
 # Peak RSS of a whole CNN training run with its test evaluation, as a user runs it.
 _CNN_RSS_CHILD = _PEAK_RSS_MB + '''
 import json, sys
-from mnist import training
-config = training.default_config('cnn')
-config.data_dir, config.log_dir, config.max_steps = sys.argv[1], sys.argv[2], int(sys.argv[3])
-config.mixed_precision = sys.argv[4] == '1'
-training.run_training(config)
+from mnist import cli
+flags = ['--data_dir', sys.argv[1], '--log_dir', sys.argv[2], '--max_steps', sys.argv[3]]
+cli.load_script('mnist_deep').main(flags + (['--mixed_precision'] if sys.argv[4] == '1' else []))
 print(json.dumps({"peak_rss_mb": peak_rss_mb()}))
 '''
 
@@ -107,36 +105,41 @@ def measure_read_data_sets(data_dir, repeats):
     return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
 
 
-def _config(model, steps, log_dir, mixed_precision=False):
-    from mnist import training
-    config = training.default_config(model)
-    config.max_steps, config.log_dir, config.seed = steps, log_dir, 0
-    config.checkpoint_every = steps + 1  # one save, at the end, in both timed runs
-    config.mixed_precision = mixed_precision
-    return config
+def tutorial_script(model):
+    """The tutorial script that trains `model`, imported as a module."""
+    from mnist import cli
+    return cli.load_script(cli.TRAINING_SCRIPTS[model])
 
 
-def _timed_run(config, data_sets):
-    from mnist import training
+def batch_size_of(model):
+    """The batch size of `model`'s tutorial."""
+    return tutorial_script(model).DEFAULTS['batch_size']
+
+
+def _timed_run(script, steps, log_dir, mixed_precision, data_sets):
+    """Wall seconds of the script's main() for `steps` steps, saving once, at the end."""
+    script.CHECKPOINT_EVERY = steps + 1
+    flags = ['--log_dir', log_dir, '--max_steps', str(steps), '--seed', '0']
     start = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()):
-        training.run_training(config, data_sets)
+        script.main(flags + (['--mixed_precision'] if mixed_precision else []), data_sets)
     return time.perf_counter() - start
 
 
 def measure_our_loop(model, data_sets, steps, repeats, mixed_precision=False):
-    """Steps/s of training.run_training's loop: (time of 2n steps - time of n steps) / n.
+    """Steps/s of the tutorial script's loop: (time of 2n steps - time of n steps) / n.
 
     Graph building, initialization, the final save and evaluation cancel out.
     """
+    script = tutorial_script(model)
     rates = []
     with tempfile.TemporaryDirectory() as log_root:
-        _timed_run(_config(model, steps, os.path.join(log_root, 'warm'), mixed_precision), data_sets)
+        _timed_run(script, steps, os.path.join(log_root, 'warm'), mixed_precision, data_sets)
         for repeat in range(repeats):
-            short = _timed_run(_config(model, steps, os.path.join(log_root, 's%d' % repeat),
-                                       mixed_precision), data_sets)
-            long = _timed_run(_config(model, 2 * steps, os.path.join(log_root, 'l%d' % repeat),
-                                      mixed_precision), data_sets)
+            short = _timed_run(script, steps, os.path.join(log_root, 's%d' % repeat), mixed_precision,
+                               data_sets)
+            long = _timed_run(script, 2 * steps, os.path.join(log_root, 'l%d' % repeat),
+                              mixed_precision, data_sets)
             rates.append(steps / max(long - short, 1e-9))
     return statistics.median(rates)
 
@@ -147,11 +150,11 @@ def measure_floor_and_eval(model, data_sets, steps, repeats, mixed_precision=Fal
 
     import tensorflow as tf
     v1 = tf.compat.v1
-    batch_size = training.default_config(model).batch_size
+    batch_size = batch_size_of(model)
     images, labels = data_sets.train.images[:batch_size], data_sets.train.labels[:batch_size]
     with tf.Graph().as_default():
         v1.set_random_seed(0)
-        graph = training.build_graph(model, training.default_config(model).learning_rate)
+        graph = training.build_graph(model, training.MODELS[model].LEARNING_RATE)
         with v1.Session(config=training.session_config(mixed_precision)) as sess:
             sess.run(v1.global_variables_initializer())
             feed = graph.feed(images, labels, keep_prob=0.5)
@@ -164,7 +167,8 @@ def measure_floor_and_eval(model, data_sets, steps, repeats, mixed_precision=Fal
                     sess.run(graph.train_op, feed)
                 floors.append((time.perf_counter() - start) / steps * 1e6)
                 start = time.perf_counter()
-                training.do_eval(sess, graph, data_sets.test, verbose=False)
+                training.do_eval(sess, graph.eval_correct, graph.images, graph.labels, data_sets.test,
+                                 verbose=False)
                 evals.append(data_sets.test.num_examples / (time.perf_counter() - start))
     return statistics.median(floors), statistics.median(evals)
 
@@ -211,8 +215,7 @@ def measure_keras(model, data_sets, steps, repeats, **compile_options):
     A first fit of the same size compiles the training function (each
     execution of steps_per_execution batches is one call of it) and is not timed.
     """
-    from mnist import training
-    batch_size = training.default_config(model).batch_size
+    batch_size = batch_size_of(model)
     images = data_sets.train.images[:steps * batch_size]
     labels = data_sets.train.labels[:steps * batch_size].astype('int32')
     net = keras_model(model, **compile_options)
@@ -249,7 +252,7 @@ def run(data_dir=FASHION_MNIST_DIR, budget=FULL, mixed_precision=None, progress=
     for model, mixed in variants:
         key = model + ('_mixed_precision' if mixed else '')
         note('%s ...' % key)
-        batch_size = training.default_config(model).batch_size
+        batch_size = batch_size_of(model)
         steps = budget.steps[model]
         ours = measure_our_loop(model, data_sets, steps, budget.repeats, mixed)
         floor_us, eval_rate = measure_floor_and_eval(model, data_sets, steps, budget.repeats, mixed)

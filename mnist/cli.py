@@ -17,6 +17,9 @@ from mnist.flag_types import (  # noqa: F401 (scripts use cli.*)
     seed,
 )
 
+# The tutorial script that trains each model of mnist.training.MODELS.
+TRAINING_SCRIPTS = {'softmax': 'mnist_softmax', 'fully_connected': 'fully_connected_feed',
+                    'cnn': 'mnist_deep'}
 SCRIPTS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'scripts')
 
 

@@ -4,11 +4,11 @@ import re
 import pytest
 
 from conftest import run_main
-from mnist import checkpoints, training
+from mnist import checkpoints, cli, training
 
 import tensorflow as tf
 
-SCRIPTS = {'softmax': 'mnist_softmax', 'fully_connected': 'fully_connected_feed', 'cnn': 'mnist_deep'}
+SCRIPTS = cli.TRAINING_SCRIPTS
 SHORT = dict(LOG_EVERY=10, CHECKPOINT_EVERY=20)
 
 
