@@ -37,15 +37,16 @@ def run_training(flags, data_sets=None):
 
         if flags.seed is not None:
             v1.set_random_seed(flags.seed)
-        # Create the model
+        # The images, flattened, and their labels (class indices).
         x = v1.placeholder(tf.float32, [None, cnn.IMAGE_PIXELS], name='x')
-        # keep_prob is 1.0 (no dropout) unless a training step feeds KEEP_PROB.
+        y_ = v1.placeholder(tf.int32, [None], name='y_')
+
+        # Create the model. keep_prob is 1.0 (no dropout) unless a training step feeds KEEP_PROB.
         keep_prob = v1.placeholder_with_default(1.0, [], name='keep_prob')
         y_conv = tf.identity(cnn.inference(x, keep_prob), name='y')
 
         # Define loss and optimizer (the cross entropy comes from the logits,
         # for numerical stability; see mnist/layers.py).
-        y_ = v1.placeholder(tf.int32, [None], name='y_')
         cross_entropy = cnn.loss(y_conv, y_)
         train_step = cnn.training(cross_entropy, flags.learning_rate)  # Adam
         correct_count = cnn.evaluation(y_conv, y_)
@@ -58,19 +59,22 @@ def run_training(flags, data_sets=None):
                 for i in range(start_step, flags.max_steps):
                     run.stop_if_signalled(sess)  # Ctrl-C or SIGTERM: save, then stop
                     batch = mnist.train.next_batch(flags.batch_size, flags.fake_data)
+                    feed_dict = {x: batch[0], y_: batch[1], keep_prob: KEEP_PROB}
                     if i % LOG_EVERY == 0:
                         # Accuracy on this batch, without dropout (keep_prob is left at 1.0).
                         train_accuracy = sess.run(correct_count, feed_dict={x: batch[0], y_: batch[1]}
                                                   ) / len(batch[1])
                         print('step %d, training accuracy %g' % (i, train_accuracy))
                         training.write_scalar(writer, 'accuracy/training_batch', train_accuracy, i)
-                    _, loss_value = sess.run([train_step, cross_entropy],
-                                             feed_dict={x: batch[0], y_: batch[1], keep_prob: KEEP_PROB})
-                    run.check_loss(i, loss_value)  # NaN or inf: stop before saving it
-                    if i % LOG_EVERY == 0:
-                        writer.add_summary(sess.run(summary, feed_dict={x: batch[0], y_: batch[1]}), i)
+                        # The training step, fetching the loss summary with it.
+                        _, loss_value, summary_str = sess.run([train_step, cross_entropy, summary],
+                                                              feed_dict=feed_dict)
+                        writer.add_summary(summary_str, i)
                         writer.flush()
                         metrics['loss'] = float(loss_value)
+                    else:
+                        _, loss_value = sess.run([train_step, cross_entropy], feed_dict=feed_dict)
+                    run.check_loss(i, loss_value)  # NaN or inf: stop before saving it
                     if (i + 1) % CHECKPOINT_EVERY == 0 or (i + 1) == flags.max_steps:
                         metrics['checkpoint'] = run.save(sess)
 
