@@ -37,11 +37,6 @@ class ModelGraph:
     global_step: tf.Variable
     keep_prob: Optional[tf.Tensor]  # the CNN's dropout keep probability, 1.0 unless fed
 
-    @property
-    def feed_list(self):
-        """The placeholders a training step feeds, in order."""
-        return [self.images, self.labels] + ([self.keep_prob] if self.keep_prob is not None else [])
-
     def feed(self, images, labels, keep_prob=None):
         feed = {self.images: images, self.labels: labels}
         if keep_prob is not None and self.keep_prob is not None:
