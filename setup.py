@@ -1,4 +1,19 @@
+import sys
+
 from setuptools import find_packages, setup
+
+# What the tests run (noxfile.py): TensorFlow 2.21 on Python 3.10 to 3.13, the Pythons it has
+# wheels for. pip refuses other Pythons by this range, before it looks for TensorFlow.
+PYTHONS = '>=3.10,<3.14'
+# pip checks python_requires before a package from an index, not before a local one like this
+# (pip 23 went on to "No matching distribution found for tensorflow"): say it here first.
+if not (3, 10) <= sys.version_info[:2] <= (3, 13):
+    sys.exit('error: mnist needs Python 3.10 to 3.13, the Pythons TensorFlow 2.21 has wheels for; '
+             'this is Python %d.%d.' % sys.version_info[:2])
+# psutil: available memory everywhere; filelock: the log_dir lock where fcntl is missing
+# (Windows), whose SoftFileLock names its owner and takes over a dead owner's lock (tested:
+# 4.1.0, which pip picks for Python 3.10, and 4.3.1).
+CORE = ['tensorflow~=2.21.0', 'tensorboard~=2.21.0', 'numpy>=2', 'psutil>=5.9', 'filelock>=4.1']
 
 # python -m mnist.tf1: Keras 2 for tf.layers/tf.keras/tf.nn.rnn_cell, tf-slim for tf.contrib.slim/layers.
 # tf-keras follows TensorFlow's minor version: 2.21 goes with TensorFlow 2.21, which the tests use.
@@ -10,15 +25,15 @@ setup(
     version='0.1.0',
     description='The classic TensorFlow 1.x MNIST tutorials, in graph mode on TensorFlow 2',
     packages=find_packages(include=['mnist', 'mnist.*']),
-    python_requires='>=3.9',
-    install_requires=['tensorflow>=2.16', 'tensorboard', 'numpy'],
+    python_requires=PYTHONS,
+    install_requires=CORE,
     entry_points={'console_scripts': ['mnist-tf1 = mnist.tf1:main']},
     extras_require={
         'plot': ['matplotlib'],
         'browser': ['websocket-client'],
         'images': ['Pillow'],
         'tf1': TF1_RUNNER,
-        'test': ['pytest', 'matplotlib', 'websocket-client', 'Pillow', 'nbclient', 'ipykernel', 'ruff']
-                + TF1_RUNNER,
+        'test': ['pytest', 'matplotlib', 'websocket-client', 'Pillow', 'nbclient', 'ipykernel', 'ruff',
+                 'nox'] + TF1_RUNNER,
     },
 )

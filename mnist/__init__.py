@@ -14,6 +14,7 @@ mnist.replica, mnist.cluster   distributed training and its one-machine launcher
 mnist.digit_images image files made into MNIST inputs (numpy and Pillow, no TensorFlow)
 mnist.serving      a checkpoint restored to classify, or exported as a SavedModel
 mnist.startup_log  keeps TensorFlow's C++ startup notices off stderr (imports no TensorFlow)
+mnist.platforms    what differs between Linux, macOS and Windows, in one place
 """
 
 import os

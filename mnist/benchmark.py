@@ -25,12 +25,10 @@ FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist'
 MODEL_ORDER = ('softmax', 'fully_connected', 'cnn')
 
 # The children below run in a fresh interpreter, so their peak RSS is their work's alone.
-# They read VmHWM, the peak of their own address space: ru_maxrss would include
-# the benchmark process's own peak, which Linux carries over across exec.
 _PEAK_RSS_MB = '''
+from mnist import platforms
 def peak_rss_mb():
-    with open("/proc/self/status") as f:
-        return next(int(l.split()[1]) for l in f if l.startswith("VmHWM:")) / 1024
+    return platforms.peak_rss_bytes() / 2**20
 '''
 
 _READ_DATA_SETS_CHILD = _PEAK_RSS_MB + '''

@@ -19,8 +19,8 @@ What it guarantees:
   restores is used, and each newer one that does not is named with the reason.
 - A fresh run refuses a log_dir that already holds checkpoints, unless
   --overwrite asks it to delete them.
-- One training run per log_dir at a time (an flock, released by the kernel
-  when the process dies, so a stale lock never blocks).
+- One training run per log_dir at a time (platforms.lock: a lock whose
+  process has died never blocks).
 - A save writes the checkpoint, then the state file (atomically, relative
   paths), then deletes the oldest beyond MAX_TO_KEEP, earlier runs' included.
   A kill at any moment leaves the newest complete checkpoint resumable, and a
@@ -28,11 +28,10 @@ What it guarantees:
 - Non-finite weights are never saved.
 
 Log dirs whose names hold glob characters ([, ], *, ?) work: TensorFlow's
-checkpoint reader treats its path as a glob, so such paths are read through
-/proc/self/fd.
+checkpoint reader treats its path as a glob, so such checkpoints are read from
+inside their directory, by their own names (which hold none).
 """
 import contextlib
-import fcntl
 import glob
 import math
 import os
@@ -42,7 +41,7 @@ import signal
 import sys
 import threading
 
-from mnist import paths
+from mnist import paths, platforms
 
 import tensorflow as tf
 
@@ -52,7 +51,6 @@ CHECKPOINT_NAME = 'model.ckpt'
 STATE_FILE = 'checkpoint'
 LOCK_FILE = '.training.lock'
 MAX_TO_KEEP = 5
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 # Any file of a checkpoint: its index, its data shards, its meta graph.
 _CHECKPOINT_FILE = re.compile(r'^%s-(\d+)\.(index|meta|data-\d+-of-\d+)$' % re.escape(CHECKPOINT_NAME))
 
@@ -87,15 +85,22 @@ def checkpoint_paths(log_dir):
 
 @contextlib.contextmanager
 def _tensorflow_path(path):
-    """Yields `path`, or an alias of it without glob characters, for TensorFlow's readers."""
-    if not glob.has_magic(path):
+    """Yields `path`, or within the block its name alone from inside its directory.
+
+    TensorFlow's readers take a path as a glob; a checkpoint's own name
+    (model.ckpt-N) holds no glob character, but its directory's may. The
+    working directory is the process's, so the block is kept short.
+    """
+    directory = os.path.dirname(path)
+    if not glob.has_magic(directory):
         yield path
         return
-    directory = os.open(os.path.dirname(path) or '.', os.O_RDONLY)
+    previous = os.getcwd()
+    os.chdir(directory)
     try:
-        yield '/proc/self/fd/%d/%s' % (directory, os.path.basename(path))
+        yield os.path.basename(path)
     finally:
-        os.close(directory)
+        os.chdir(previous)
 
 
 @contextlib.contextmanager
@@ -231,7 +236,7 @@ class TrainingRun:
         self.last_checkpoint = None
         self.stop_signal = None
         self._previous_handlers = {}
-        self._lock_file = self._lock()
+        self._lock = self._take_lock()
         try:
             self.found = checkpoint_paths(self.log_dir)
             if self.found and not (resume or overwrite):
@@ -243,23 +248,13 @@ class TrainingRun:
             self.close()
             raise
 
-    def _lock(self):
+    def _take_lock(self):
         """Takes log_dir's lock file, or raises CheckpointError naming the process that holds it."""
-        lock_path = os.path.join(self.log_dir, LOCK_FILE)
-        lock_file = open(lock_path, 'a+')
         try:
-            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock_file.seek(0)
-            holder = lock_file.read().strip() or 'unknown'
-            lock_file.close()
-            raise CheckpointError('%s is in use by another training run (process %s): wait for it to '
-                                  'finish, or choose another --log_dir.' % (self.log_dir, holder)) from None
-        lock_file.seek(0)
-        lock_file.truncate()
-        lock_file.write('%d\n' % os.getpid())
-        lock_file.flush()
-        return lock_file
+            return platforms.lock(os.path.join(self.log_dir, LOCK_FILE))
+        except platforms.LockHeld as e:
+            raise CheckpointError('%s is in use by another training run (%s): wait for it to '
+                                  'finish, or choose another --log_dir.' % (self.log_dir, e.holder)) from None
 
     def __enter__(self):
         return self
@@ -276,9 +271,9 @@ class TrainingRun:
                                                                    signal.SIG_DFL)
             signal.signal(signum, signal.SIG_IGN if exiting else handler)
         self._previous_handlers = {}
-        if self._lock_file is not None:
-            self._lock_file.close()  # closing releases the flock
-            self._lock_file = None
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
     def start(self, sess, saver):
         """Initializes the variables, or with --resume restores the newest checkpoint that restores.
@@ -332,7 +327,7 @@ class TrainingRun:
     def _catch_stop_signals(self):
         if threading.current_thread() is not threading.main_thread():
             return  # signal handlers can only be set in the main thread
-        for signum in STOP_SIGNALS:
+        for signum in platforms.STOP_SIGNALS:
             self._previous_handlers[signum] = signal.signal(signum, self._on_stop_signal)
 
     def _on_stop_signal(self, signum, frame):
@@ -347,8 +342,7 @@ class TrainingRun:
         step = int(sess.run(self._global_step))
         self.save(sess)
         print('%s at global step %d; saved %s. Continue with --resume.'
-              % ('Interrupted' if self.stop_signal == signal.SIGINT else 'Stopped by SIGTERM',
-                 step, self.last_checkpoint), file=sys.stderr)
+              % (platforms.STOP_SIGNALS[self.stop_signal], step, self.last_checkpoint), file=sys.stderr)
         raise Stopped(self.stop_signal)
 
     def check_loss(self, step, loss_value):

@@ -9,7 +9,6 @@ it is interrupted. Exits 0 when every task exited 0.
 This module does not import TensorFlow.
 """
 import argparse
-import ctypes
 import os
 import signal
 import socket
@@ -18,6 +17,7 @@ import sys
 import threading
 import time
 
+from mnist import platforms
 from mnist.flag_types import positive_float, positive_int
 
 # Flags the launcher sets for each task itself.
@@ -63,48 +63,30 @@ def task_environment():
     return env
 
 
-try:
-    _prctl = ctypes.CDLL(None, use_errno=True).prctl
-except (OSError, AttributeError):  # not Linux
-    _prctl = None
-
-
-def _die_with_parent():
-    """In the child, before exec: get SIGKILL when the launcher dies, so no task is orphaned."""
-    if _prctl is not None:
-        _prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
-
-
 def start_task(command, output=None):
     """Starts one task in its own process group (Ctrl-C reaches it through the launcher only).
+
+    On Linux the task dies with the launcher, so none is orphaned.
 
     Its stdout and stderr go to `output` (a file), or to a pipe when None.
     """
     return subprocess.Popen(command, stdout=output or subprocess.PIPE, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, env=task_environment(),
-                            start_new_session=True, preexec_fn=_die_with_parent,
-                            text=True, bufsize=1)
+                            text=True, bufsize=1, **platforms.own_process_group())
 
 
 def stop(processes, grace=STOP_GRACE_SECONDS):
-    """SIGINT to each running process, then SIGKILL to those still running after `grace` seconds."""
+    """Ctrl-C to each running process, then SIGKILL to those still running after `grace` seconds."""
     running = [p for p in processes if p.poll() is None]
     for p in running:
-        _signal(p, signal.SIGINT)
+        platforms.interrupt(p)
     deadline = time.monotonic() + grace
     for p in running:
         try:
             p.wait(max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            _signal(p, signal.SIGKILL)
+            platforms.kill_group(p)
             p.wait()
-
-
-def _signal(process, signum):
-    try:
-        os.kill(process.pid, signum)
-    except ProcessLookupError:
-        pass
 
 
 class Cluster:

@@ -32,6 +32,8 @@ import zlib
 
 import numpy as np
 
+from mnist import platforms
+
 DEFAULT_SOURCE_URL = 'https://storage.googleapis.com/cvdf-datasets/mnist/'
 # Tried in order when source_url is one of them; files from them must match MNIST_FILES.
 MIRRORS = (DEFAULT_SOURCE_URL, 'https://ossci-datasets.s3.amazonaws.com/mnist/')
@@ -106,27 +108,6 @@ def dense_to_one_hot(labels_dense, num_classes):
     return one_hot
 
 
-def available_memory():
-    """Bytes that can still be allocated without swapping, or None where that is unknown.
-
-    MemAvailable of /proc/meminfo (Linux's estimate, counting reclaimable
-    cache as free) rather than the physical total, which ignores what other
-    processes already hold; elsewhere the free physical pages. Swap is not
-    counted: a data set that only fits in swap would make training crawl.
-    """
-    try:
-        with open('/proc/meminfo') as f:
-            for line in f:
-                if line.startswith('MemAvailable:'):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        return os.sysconf('SC_AVPHYS_PAGES') * os.sysconf('SC_PAGE_SIZE')
-    except (AttributeError, ValueError, OSError):
-        return None
-
-
 def _gigabytes(num_bytes):
     return '%.1f GB' % (num_bytes / 1e9)
 
@@ -180,7 +161,7 @@ def _read_idx(f, magic, num_dims, what, name=None, on_disk=True, image_size=None
                                     % (name, dims[1], dims[2], image_size, image_size))
             if dims[0] == 0:
                 raise DataFileError('%s holds 0 images: expected at least one.' % name)
-        memory = available_memory()
+        memory = platforms.available_memory()
         if memory is not None and copies * expected_bytes > memory:
             raise DataFileError('%s: reading it needs %s of memory (%d bytes of data, held %d times '
                                 'while converting), but only %s is available.'
@@ -376,17 +357,17 @@ def _cannot_write(path, error):
 def _unnamed_file(path):
     """Yields (file, publish): a file beside `path` that disappears unless publish() is called.
 
-    On Linux the file has no name at all until it is published (O_TMPFILE),
-    so even a process killed mid-download leaves nothing behind. Elsewhere a
-    hidden temporary file is removed on any exception. A directory that
-    cannot be written raises DataFileError: no mirror can help with that.
+    Where the system can (platforms.open_unnamed_file) the file has no name at
+    all until it is published, so even a process killed mid-download leaves
+    nothing behind. Elsewhere a hidden temporary file is removed on any
+    exception. A directory that cannot be written raises DataFileError: no
+    mirror can help with that.
     """
     directory = os.path.dirname(path) or '.'
     temp_path = None
     try:
-        try:
-            fd = os.open(directory, os.O_TMPFILE | os.O_RDWR, 0o644)
-        except (AttributeError, OSError):
+        fd = platforms.open_unnamed_file(directory)
+        if fd is None:
             fd, temp_path = tempfile.mkstemp(dir=directory, prefix='.download-', suffix='.part')
     except OSError as e:
         raise _cannot_write(path, e) from None
@@ -397,16 +378,10 @@ def _unnamed_file(path):
             f.flush()
             os.fsync(f.fileno())
             if temp_path is None:
-                # os.link calls linkat(AT_SYMLINK_FOLLOW) only when given a dir_fd; plain
-                # link() would link the /proc symlink itself and fail with EXDEV.
-                dir_fd = os.open(directory, os.O_RDONLY)
                 try:
-                    os.link('/proc/self/fd/%d' % f.fileno(), os.path.basename(path),
-                            dst_dir_fd=dir_fd, follow_symlinks=True)
+                    platforms.link_unnamed_file(f.fileno(), directory, os.path.basename(path))
                 except FileExistsError:
                     pass  # a concurrent download placed its verified copy first
-                finally:
-                    os.close(dir_fd)
             else:
                 os.chmod(temp_path, 0o644)
                 os.replace(temp_path, path)

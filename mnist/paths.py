@@ -5,6 +5,8 @@ Imports no TensorFlow.
 import os
 import tempfile
 
+from mnist import platforms
+
 
 class PathError(OSError):
     """A directory flag that cannot be used; the message names the flag and the path."""
@@ -14,12 +16,16 @@ def writable_dir(path, flag):
     """Creates `path` if needed and checks that files can be written in it; returns it.
 
     Raises PathError naming `flag` (e.g. '--log_dir') when the path is empty,
+    holds a character this system's file names cannot (Windows: * ? " < > |),
     is a file, cannot be created, or is not writable (permissions, or a
     read-only file system). Writing a probe file is the only reliable check:
     os.access says yes to root on a directory without write permission.
     """
     if not path:
         raise PathError('%s is empty: expected a directory path.' % flag)
+    character = platforms.forbidden_character(path)
+    if character:
+        raise PathError('%s %s: Windows does not allow %r in file names.' % (flag, path, character))
     if os.path.lexists(path) and not os.path.isdir(path):
         what = 'a dangling symbolic link' if os.path.islink(path) else 'a file'
         raise PathError('%s %s is %s, not a directory.' % (flag, path, what))

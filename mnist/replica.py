@@ -34,7 +34,7 @@ from typing import Optional, Tuple
 
 import grpc
 
-from mnist import checkpoints, cli, input_data, paths, training
+from mnist import checkpoints, cli, input_data, paths, platforms, training
 
 import tensorflow as tf
 
@@ -195,7 +195,7 @@ def start_server(config):
 
 
 class _CtrlC:
-    """SIGINT as a flag that the loops check between steps; KeyboardInterrupt on leaving.
+    """Ctrl-C (or Ctrl-Break) as a flag that the loops check between steps; KeyboardInterrupt on leaving.
 
     A KeyboardInterrupt raised while TensorFlow is inside Session.run comes out
     as a pybind11 RuntimeError; polling the flag stops cleanly instead.
@@ -203,19 +203,20 @@ class _CtrlC:
 
     def __init__(self):
         self.pressed = False
-        self._previous = None
+        self._previous = {}
 
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._press)
+            for signum in set(platforms.STOP_SIGNALS) - {signal.SIGTERM}:
+                self._previous[signum] = signal.signal(signum, self._press)
         return self
 
     def _press(self, signum, frame):
         self.pressed = True
 
     def __exit__(self, exc_type, exc_value, traceback):
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
         if self.pressed and exc_type is None:
             raise KeyboardInterrupt
 

@@ -22,7 +22,8 @@ line to the real stderr except absl log lines below TF_CPP_MIN_LOG_LEVEL
 absl's notice above. Python warnings, tracebacks and TensorFlow's errors pass,
 in order. Being a separate process, the filter still forwards what it has read
 if TensorFlow aborts the process. TF_CPP_MIN_LOG_LEVEL=0 turns it off.
-A program that imports tensorflow before mnist gets TensorFlow's lines as usual.
+A program that imports tensorflow before mnist gets TensorFlow's lines as usual,
+and so does Windows (platforms.CAN_FILTER_STDERR), where the filter is untested.
 """
 import contextlib
 import importlib.abc
@@ -31,6 +32,8 @@ import os
 import re
 import subprocess
 import sys
+
+from mnist import platforms
 
 ABSL_NOTICE = b'WARNING: All log messages before absl::InitializeLog() is called are written to STDERR'
 # absl's prefix: severity, MMDD hh:mm:ss.micros (before absl is initialized: 0000 00:00:<epoch>.micros),
@@ -138,7 +141,8 @@ class _FirstTensorFlowImport(importlib.abc.MetaPathFinder):
 
 def filter_first_tensorflow_import():
     """Makes the process's first `import tensorflow` run under filtered_stderr (if it is still to come)."""
-    if min_log_level() <= 0 or 'tensorflow' in sys.modules or not sys.executable:
+    if (min_log_level() <= 0 or 'tensorflow' in sys.modules or not sys.executable
+            or not platforms.CAN_FILTER_STDERR):
         return
     if not any(isinstance(finder, _FirstTensorFlowImport) for finder in sys.meta_path):
         sys.meta_path.insert(0, _FirstTensorFlowImport())

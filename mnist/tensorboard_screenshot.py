@@ -16,7 +16,6 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -25,6 +24,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+
+from mnist import platforms
 
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_FLAGS = (
@@ -55,7 +56,7 @@ def _start(command, log_path):
     log = open(log_path, 'wb')
     try:
         return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                start_new_session=True)
+                                **platforms.own_process_group())
     finally:
         log.close()
 
@@ -69,8 +70,7 @@ def stop(process, seconds=10):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(seconds)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)  # its group id is its own pid
+    platforms.kill_group(process)
 
 
 def _wait(condition, seconds, what, process=None, log_path=None):

@@ -11,7 +11,7 @@ import dataclasses
 import sys
 from typing import Optional
 
-from mnist import checkpoints, cnn, fully_connected, layers, softmax
+from mnist import checkpoints, cnn, fully_connected, layers, platforms, softmax
 from mnist.layers import IMAGE_PIXELS
 
 import tensorflow as tf
@@ -115,17 +115,6 @@ def restored_model(model, log_dir=None, checkpoint=None, mixed_precision=False):
                                 probabilities=probabilities, classes=classes)
 
 
-def _cpu_flags():
-    try:
-        with open('/proc/cpuinfo') as f:
-            for line in f:
-                if line.startswith('flags'):
-                    return set(line.split(':', 1)[1].split())
-    except OSError:
-        pass
-    return set()
-
-
 def mixed_precision_device():
     """'gpu' or 'cpu' where a mixed precision rewrite speeds training up here, else None.
 
@@ -134,7 +123,7 @@ def mixed_precision_device():
     """
     if tf.config.list_physical_devices('GPU'):
         return 'gpu'
-    if _cpu_flags() & {'amx_bf16', 'avx512_bf16'}:
+    if platforms.cpu_has_bfloat16():
         return 'cpu'
     return None
 

@@ -220,7 +220,7 @@ def test_program_exception_shows_the_programs_traceback(tmp_path):
     result = run(['-m', 'mnist.tf1', str(program)], tmp_path)
     assert result.returncode == 1
     traceback = result.stderr[result.stderr.index('Traceback (most recent call last):'):].splitlines()
-    assert [line for line in traceback if line.strip(' ^')] == [  # Python 3.11+ adds ^^^ lines
+    assert [line for line in traceback if line.strip(' ^~')] == [  # 3.11+ add ^^^ lines, 3.13 ~~~^^^
         'Traceback (most recent call last):',
         '  File "%s", line 8, in <module>' % program,
         '    load("no_such_file.txt")',

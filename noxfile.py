@@ -1,0 +1,39 @@
+"""`nox`: the end-to-end tests on the other Pythons that TensorFlow 2.21 has wheels for.
+
+README's test command runs the whole suite on the Python at hand, then `nox`
+runs these files again on Python 3.10 and 3.13, each in a fresh virtual
+environment with `pip install -e ".[test]"`. Together they run every script,
+the checkpoint guarantees, the platform simulation and the TF 1.x runner on
+3.10, the Python at hand (3.11 here) and 3.13. `nox -P 3.12` runs them on
+3.12 instead; `nox -- -k NAME` passes pytest arguments on.
+"""
+import glob
+import os
+
+import nox
+
+PYTHONS = ['3.10', '3.13']
+END_TO_END = ['tests/test_scripts.py', 'tests/test_platforms.py', 'tests/test_checkpoints.py',
+              'tests/test_tf1.py']
+
+
+def _pyenv_pythons_on_path():
+    """Puts each Python that pyenv installed first on PATH, where nox looks for python3.X.
+
+    pyenv's own shims answer python3.X only for the versions it has activated.
+    """
+    root = os.environ.get('PYENV_ROOT') or os.path.expanduser('~/.pyenv')
+    bins = sorted(glob.glob(os.path.join(root, 'versions', '3.*', 'bin')))
+    os.environ['PATH'] = os.pathsep.join(bins + [os.environ.get('PATH', '')])
+
+
+_pyenv_pythons_on_path()
+nox.options.sessions = ['end_to_end']
+nox.options.error_on_missing_interpreters = True
+
+
+@nox.session(python=PYTHONS)
+def end_to_end(session):
+    """Every script, the checkpoint guarantees, the platform simulation and the TF 1.x runner."""
+    session.install('-e', '.[test]')
+    session.run('python', '-m', 'pytest', *END_TO_END, *session.posargs)
