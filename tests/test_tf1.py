@@ -167,6 +167,36 @@ def test_tf0_program_learns_and_writes_its_summaries_under_their_own_tags(data_r
                                              'input/image/0', 'input/image/1'}
 
 
+def test_numpy1_class_count_from_uint8_labels_sizes_tensors_and_learns(data_root, tmp_path):
+    out = run_program('numpy1_class_count.py', data_root, 'MNIST_data')
+    assert 'classes 10 (uint8)\n' in out  # NumPy 2 promotion: NumPy 1 gave int64
+    assert_learns(out)
+    assert float(out.splitlines()[-2].split()[-1]) >= 0.5  # every class is learnt
+    # Without the runner the same TF 1.x graph stops where TensorFlow takes the uint8 as a size.
+    source = open(os.path.join(PROGRAMS, 'numpy1_class_count.py')).read()
+    for before, after in HAND_PORT:
+        source = source.replace(before, after)
+    (tmp_path / 'ported.py').write_text(source)
+    by_hand = run([str(tmp_path / 'ported.py'), str(data_root / 'MNIST_data')], tmp_path)
+    assert by_hand.returncode == 1 and 'DataType uint8 not in list of allowed values' in by_hand.stderr
+
+
+def test_numpy_integer_scalars_are_python_ints_only_where_no_dtype_is_given(tmp_path):
+    code = '''
+import numpy as np
+from mnist import tf1
+tf1.install()
+import tensorflow as tf
+n = np.uint8(10)
+print(tf.range(n).dtype.name, tf.zeros([n, np.uint16(3)]).shape, tf.constant(np.uint64(2**40)).dtype.name,
+      tf.constant(n, tf.uint8).dtype.name, tf.constant(np.array([1, 2], np.uint8)).dtype.name,
+      tf.truncated_normal([n, n]).shape, tf.constant(np.int64(3)).dtype.name)
+'''
+    result = run(['-c', code], tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == ['int32', '(10,', '3)', 'int64', 'uint8', 'uint8', '(10,', '10)', 'int64']
+
+
 # --- The runner's own errors, and the program's ---------------------------------------------------
 
 def test_unmapped_contrib_stops_with_one_line_naming_it(tmp_path):

@@ -13,6 +13,8 @@ The parts, each mapping one kind of removed API:
   renames.py   TF 0.x names TF 1.0 renamed (tf.mul, tf.scalar_summary, tf.train.SummaryWriter,
                the argument order of tf.concat and tf.split, ...); positional cross
                entropies refused
+  numpy1.py    NumPy integer scalars of any width read as Python ints in shapes and sizes,
+               as NumPy 1's promotion gave them
   namespace.py, errors.py   the module type they are built from, and the runner's errors
 tf-keras and tf-slim come with `pip install -e ".[tf1]"`; without them, a
 construct that needs one stops with one line saying so.

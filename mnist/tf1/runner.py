@@ -3,7 +3,8 @@
 install() sets TF_USE_LEGACY_KERAS=1 (tf.keras, tf.layers, tf.nn.rnn_cell are
 then Keras 2, from tf-keras), imports TensorFlow, switches TF 2 behaviour off
 without printing TensorFlow's deprecation warnings about that, and installs the
-module map of modules.py. run_script() runs the program with its own sys.argv.
+module map of modules.py, and reads NumPy integer scalars as NumPy 1 programs
+expect (numpy1.py). run_script() runs the program with its own sys.argv.
 main() reports the runner's errors (RunnerError) as one line `error: ...`
 and the program's own exceptions as `python PROGRAM.py` would: its
 traceback, without the runner's frames, and exit status 1.
@@ -29,13 +30,14 @@ def install():
         return
     # Read when tf.keras / tf.layers are first used; set before TensorFlow loads to be sure.
     os.environ['TF_USE_LEGACY_KERAS'] = '1'
-    from mnist.tf1 import modules
+    from mnist.tf1 import modules, numpy1
 
     import tensorflow
     from tensorflow.python.util import deprecation
     with deprecation.silence():  # the warnings would be about this call, not about the program
         tensorflow.compat.v1.disable_v2_behavior()
     modules.install(tensorflow)
+    numpy1.install()
     _installed.append(True)
 
 
