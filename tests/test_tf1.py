@@ -10,7 +10,6 @@ import pytest
 
 from conftest import FILE_NAMES, write_idx
 from mnist.tf1 import renames
-from mnist.tf1.errors import AmbiguousCallError
 from mnist.tf1.modules import tensorflow_v1
 
 import tensorflow as tf
@@ -475,19 +474,40 @@ def test_per_image_whitening_is_per_image_standardization(tf1):
 
 
 @pytest.mark.parametrize('name', renames.CROSS_ENTROPIES)
-def test_positional_cross_entropy_is_refused_and_keywords_work(tf1, name):
+def test_positional_cross_entropy_is_read_in_tf0_order_with_one_note(tf1, name, capsys):
     logits = np.array([[2.0, -1.0, 0.5]], np.float32)
     labels = np.array([0]) if name.startswith('sparse') else np.array([[0.2, 0.3, 0.5]], np.float32)
     function = getattr(tf1.nn, name)
-    with pytest.raises(AmbiguousCallError) as raised:
-        function(logits, labels)
-    assert str(raised.value) == (
-        'tf.nn.%s called with positional arguments, which TF 0.x read as (logits, labels) and '
-        'TensorFlow 2 reads as (labels, logits) (TF 1.x refused them): name them, '
-        'tf.nn.%s(labels=..., logits=...)' % (name, name))
-    ours, reference = evaluate(lambda: [function(logits=logits, labels=labels),
-                                        getattr(v1.nn, name)(labels=labels, logits=logits)])
-    np.testing.assert_array_equal(ours, reference)
+
+    def build():
+        calls = [function(logits, labels) for _ in range(2)]  # one line: one note
+        return calls + [function(logits, labels=labels), function(logits=logits, labels=labels),
+                        getattr(v1.nn, name)(labels=labels, logits=logits)]
+
+    values = evaluate(build)
+    for value in values[:-1]:
+        np.testing.assert_array_equal(value, values[-1])
+    line = build.__code__.co_firstlineno + 1  # the line of the two positional calls
+    assert capsys.readouterr().err.splitlines() == [
+        'note: %s, line %d: tf.nn.%s(logits, labels) with positional arguments is read in TF 0.x order, '
+        'logits first (TF 1.x refused positional arguments here, TF 2 would read labels first)'
+        % (__file__, line, name),
+        'note: %s, line %d: tf.nn.%s(logits) with positional arguments is read in TF 0.x order, '
+        'logits first (TF 1.x refused positional arguments here, TF 2 would read labels first)'
+        % (__file__, line + 1, name)]
+    with pytest.raises(TypeError, match='two values for logits'):
+        function(logits, logits=logits)
+
+
+def test_tf0_program_with_positional_cross_entropies_learns_and_says_so(data_root):
+    program = os.path.join(PROGRAMS, 'tf0_positional_loss.py')
+    result = run(['-m', 'mnist.tf1', program, 'MNIST_data'], data_root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert_learns(result.stdout)  # a swapped loss would not: TF 2 stops the gradient at the labels
+    assert 'sparse minus dense cross entropy 0.000000' in result.stdout
+    notes = [line for line in result.stderr.splitlines() if line.startswith('note:')]
+    assert [note.split(': ')[1] for note in notes] == ['%s, line 19' % program, '%s, line 21' % program]
+    assert 'tf.nn.softmax_cross_entropy_with_logits(logits, labels)' in notes[0]
 
 
 def test_tf0_names_tf1_still_has_need_no_mapping(tf1):

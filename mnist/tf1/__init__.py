@@ -12,7 +12,7 @@ The parts, each mapping one kind of removed API:
                contrib.learn.datasets -> mnist.input_data; anything else: one line
   renames.py   TF 0.x names TF 1.0 renamed (tf.mul, tf.scalar_summary, tf.train.SummaryWriter,
                the argument order of tf.concat and tf.split, ...); positional cross
-               entropies refused
+               entropies read in TF 0.x order (logits, labels), with a note
   numpy1.py    NumPy integer scalars of any width read as Python ints in shapes and sizes,
                as NumPy 1's promotion gave them
   namespace.py, errors.py   the module type they are built from, and the runner's errors
