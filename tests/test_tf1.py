@@ -196,6 +196,48 @@ print(tf.range(n).dtype.name, tf.zeros([n, np.uint16(3)]).shape, tf.constant(np.
     assert result.stdout.split() == ['int32', '(10,', '3)', 'int64', 'uint8', 'uint8', '(10,', '10)', 'int64']
 
 
+def test_python2_program_runs_translated_in_memory_with_one_note_and_learns(data_root):
+    program = os.path.join(PROGRAMS, 'python2_softmax.py')
+    with open(program, 'rb') as f:
+        before = f.read()
+    result = run(['-m', 'mnist.tf1', program, 'MNIST_data'], data_root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert_learns(result.stdout)
+    assert 'test examples: 200\ntrain examples: 600\n' in result.stdout  # print a, b; dict.iteritems
+    notes = [line for line in result.stderr.splitlines() if line.startswith('note:')]
+    assert notes == ["note: %s, line 10: Python 2 (multiple exception types must be parenthesized): "
+                     "running it translated to Python 3 in memory by fissix (2to3's fixers); "
+                     "the file is unchanged" % program]
+    with open(program, 'rb') as f:
+        assert f.read() == before
+    usage = run(['-m', 'mnist.tf1', program], data_root)  # print >>sys.stderr, and the exit status
+    assert usage.returncode == 2 and 'usage: python2_softmax.py DATA_DIR\n' in usage.stderr
+
+
+def test_python2_program_without_fissix_stops_with_one_line_naming_the_construct(tmp_path):
+    os.makedirs(tmp_path / 'hidden' / 'fissix')
+    (tmp_path / 'hidden' / 'fissix' / '__init__.py').write_text(
+        'raise ModuleNotFoundError("No module named \'fissix\'", name="fissix")\n')
+    program = tmp_path / 'old.py'
+    program.write_text('import tensorflow as tf\n\nprint "hello"\n')
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path / 'hidden'), ROOT]))
+    result = run(['-m', 'mnist.tf1', str(program)], tmp_path, env)
+    assert result.returncode == 1
+    assert error_lines(result.stderr) == [
+        "error: %s, line 3: Python 2 (Missing parentheses in call to 'print'. Did you mean print(...)?) "
+        'needs the fissix package, which is not installed: pip install -e ".[tf1]"' % program]
+    assert 'Traceback' not in result.stderr
+
+
+def test_syntax_error_that_is_not_python2_is_pythons_own(tmp_path):
+    program = tmp_path / 'broken.py'
+    program.write_text('x = 1\ndef f(:\n    pass\n')
+    result = run(['-m', 'mnist.tf1', str(program)], tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1].startswith('SyntaxError: ')
+    assert 'line 2' in result.stderr and 'note:' not in result.stderr
+
+
 # --- The runner's own errors, and the program's ---------------------------------------------------
 
 def test_unmapped_contrib_stops_with_one_line_naming_it(tmp_path):

@@ -15,8 +15,9 @@ The parts, each mapping one kind of removed API:
                entropies read in TF 0.x order (logits, labels), with a note
   numpy1.py    NumPy integer scalars of any width read as Python ints in shapes and sizes,
                as NumPy 1's promotion gave them
+  python2.py   a Python 2 program: translated to Python 3 in memory by fissix (2to3), with a note
   namespace.py, errors.py   the module type they are built from, and the runner's errors
-tf-keras and tf-slim come with `pip install -e ".[tf1]"`; without them, a
+tf-keras, tf-slim and fissix come with `pip install -e ".[tf1]"`; without them, a
 construct that needs one stops with one line saying so.
 Nothing changes until install() is called.
 """

@@ -4,16 +4,20 @@ install() sets TF_USE_LEGACY_KERAS=1 (tf.keras, tf.layers, tf.nn.rnn_cell are
 then Keras 2, from tf-keras), imports TensorFlow, switches TF 2 behaviour off
 without printing TensorFlow's deprecation warnings about that, and installs the
 module map of modules.py, and reads NumPy integer scalars as NumPy 1 programs
-expect (numpy1.py). run_script() runs the program with its own sys.argv.
+expect (numpy1.py). run_script() runs the program with its own sys.argv,
+a Python 2 program translated in memory (python2.py).
 main() reports the runner's errors (RunnerError) as one line `error: ...`
 and the program's own exceptions as `python PROGRAM.py` would: its
 traceback, without the runner's frames, and exit status 1.
 """
+import builtins
 import os
 import runpy
 import sys
 import traceback
+import types
 
+from mnist.tf1 import python2
 from mnist.tf1.errors import ProgramNotFoundError, RunnerError
 
 USAGE = 'usage: python -m mnist.tf1 PROGRAM.py [program args...]'
@@ -42,13 +46,33 @@ def install():
 
 
 def run_script(path, args):
-    """Runs the program at `path` as __main__ with sys.argv = [path] + args, under install()."""
+    """Runs the program at `path` as __main__ with sys.argv = [path] + args, under install().
+
+    A Python 2 program runs translated to Python 3 in memory (python2.py).
+    """
     if not os.path.isfile(path):
         raise ProgramNotFoundError('%s: no such program file' % path)
+    code = python2.translated_code(path)  # None for a Python 3 program
     install()
     sys.argv = [path] + list(args)
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
-    runpy.run_path(path, run_name='__main__')
+    if code is None:
+        runpy.run_path(path, run_name='__main__')
+    else:
+        _run_as_main(code, path)
+
+
+def _run_as_main(code, path):
+    """Runs code as the module __main__ of file `path`, as runpy.run_path runs a file."""
+    main_module = types.ModuleType('__main__')
+    main_module.__file__ = path
+    main_module.__builtins__ = builtins
+    previous = sys.modules['__main__']
+    sys.modules['__main__'] = main_module
+    try:
+        exec(code, main_module.__dict__)
+    finally:
+        sys.modules['__main__'] = previous
 
 
 def _program_frames(traceback_, path):
