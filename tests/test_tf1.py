@@ -238,6 +238,30 @@ def test_syntax_error_that_is_not_python2_is_pythons_own(tmp_path):
     assert 'line 2' in result.stderr and 'note:' not in result.stderr
 
 
+def test_matplotlib_figures_shown_without_a_display_are_saved_and_named(data_root, tmp_path):
+    import matplotlib.image
+    program = tmp_path / 'matplotlib_weights.py'
+    shutil.copy(os.path.join(PROGRAMS, 'matplotlib_weights.py'), program)
+    env = dict(os.environ, MPLBACKEND='Agg', PYTHONPATH=ROOT)
+    env.pop('DISPLAY', None)
+    runs = {}
+    for figures_dir in (None, tmp_path / 'figures'):
+        option = [] if figures_dir is None else ['--figures', str(figures_dir)]
+        result = run(['-m', 'mnist.tf1', *option, str(program), 'MNIST_data'], data_root, env)
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert_learns(result.stdout)
+        directory = figures_dir or tmp_path
+        expected = [str(directory / ('matplotlib_weights_figure%d.png' % n)) for n in (1, 2)]
+        assert [line for line in result.stderr.splitlines() if 'figure' in line] == [
+            'note: figure saved: %s' % path for path in expected]
+        runs[figures_dir] = [matplotlib.image.imread(path) for path in expected]
+    weights, losses = runs[None]
+    assert weights.shape[:2] == (400, 1000) and losses.shape[:2] == (480, 640)  # figsize times 100 dpi
+    assert weights.std() > 0.1  # the learnt weights, not an empty canvas
+    plain = run(['-c', 'import matplotlib.pyplot as plt; plt.show(plt.figure())'], tmp_path, env)
+    assert "show() takes 1 positional argument but 2 were given" in plain.stderr  # what the runner avoids
+
+
 # --- The runner's own errors, and the program's ---------------------------------------------------
 
 def test_unmapped_contrib_stops_with_one_line_naming_it(tmp_path):

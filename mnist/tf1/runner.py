@@ -17,10 +17,12 @@ import sys
 import traceback
 import types
 
-from mnist.tf1 import python2
+from mnist.tf1 import figures, python2
 from mnist.tf1.errors import ProgramNotFoundError, RunnerError
 
-USAGE = 'usage: python -m mnist.tf1 PROGRAM.py [program args...]'
+USAGE = ('usage: python -m mnist.tf1 [--figures DIR] PROGRAM.py [program args...]\n'
+         '  --figures DIR  where figures the program shows are saved when there is no display '
+         '(default: next to the program)')
 _installed = []
 
 
@@ -45,15 +47,17 @@ def install():
     _installed.append(True)
 
 
-def run_script(path, args):
+def run_script(path, args, figures_dir=None):
     """Runs the program at `path` as __main__ with sys.argv = [path] + args, under install().
 
-    A Python 2 program runs translated to Python 3 in memory (python2.py).
+    A Python 2 program runs translated to Python 3 in memory (python2.py); figures it
+    shows where there is no display are saved in figures_dir, default next to it (figures.py).
     """
     if not os.path.isfile(path):
         raise ProgramNotFoundError('%s: no such program file' % path)
     code = python2.translated_code(path)  # None for a Python 3 program
     install()
+    figures.install(path, figures_dir)
     sys.argv = [path] + list(args)
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
     if code is None:
@@ -99,9 +103,15 @@ def main(argv=None):
         import mnist.tf1
         print(USAGE + '\n\n' + mnist.tf1.__doc__)
         return 0 if argv else 2
+    figures_dir = None
+    if argv[0] == '--figures':
+        if len(argv) < 3:
+            print(USAGE, file=sys.stderr)
+            return 2
+        figures_dir, argv = argv[1], argv[2:]
     path = argv[0]
     try:
-        run_script(path, argv[1:])
+        run_script(path, argv[1:], figures_dir)
     except RunnerError as e:
         print('error: %s%s' % (_where(e.__traceback__, path), e), file=sys.stderr)
         return 1
