@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import FILE_NAMES, write_idx
+from mnist import checkpoints
 from mnist.tf1 import renames
 from mnist.tf1.modules import tensorflow_v1
 
@@ -262,6 +263,64 @@ def test_matplotlib_figures_shown_without_a_display_are_saved_and_named(data_roo
     assert "show() takes 1 positional argument but 2 were given" in plain.stderr  # what the runner avoids
 
 
+def test_estimator_program_trains_evaluates_predicts_and_resumes_from_its_model_dir(data_root, tmp_path):
+    model_dir = tmp_path / 'model'
+    args = ['--data_dir', 'MNIST_data', '--model_dir', str(model_dir)]
+    result = run(['-m', 'mnist.tf1', os.path.join(PROGRAMS, 'estimator_mnist.py'), *args], data_root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout.splitlines()
+    # 600 training images (5000 of 5600 are validation), 2 epochs of 100: 12 steps.
+    assert out[-2] == 'global step 12' and float(out[-1].split()[-1]) >= 0.8, result.stdout
+    predictions = [line.split() for line in out if line.startswith('image ')]
+    assert len(predictions) == 10 and sum(p[3] == p[-1] for p in predictions) >= 8
+    assert 'cross_entropy = ' in result.stderr  # the program's LoggingTensorHook, at INFO
+    # Checkpoints every 10 steps and at the end; summaries for training and evaluation.
+    assert [os.path.basename(p) for p in checkpoints.checkpoint_paths(model_dir)] == [
+        'model.ckpt-12', 'model.ckpt-10', 'model.ckpt-0']
+    # train_accuracy_1: the tf.identity named train_accuracy took the name first, as in TF 1.x.
+    assert event_tags_in(model_dir) == {'loss', 'train_accuracy_1'}
+    assert event_tags_in(model_dir / 'eval') == {'accuracy', 'loss'}
+    # Run again: the Estimator resumes from the newest checkpoint, as TF 1.x's did.
+    again = run(['-m', 'mnist.tf1', os.path.join(PROGRAMS, 'estimator_mnist.py'), *args], data_root)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert again.stdout.splitlines()[-2] == 'global step 24'
+
+
+def test_estimator_input_fn_batches_epochs_and_refusals(tmp_path):
+    from mnist.tf1 import estimator
+    with tf.Graph().as_default():
+        features, labels = estimator.numpy_input_fn(
+            {'a': np.arange(5)}, np.arange(5) * 10, batch_size=2, num_epochs=2, shuffle=False)()
+        with v1.Session() as sess:
+            sess.run(v1.tables_initializer())  # what the Estimator's session runs first
+            batches = []
+            with pytest.raises(tf.errors.OutOfRangeError):
+                while True:
+                    batches.append(sess.run([features['a'], labels]))
+    assert [a.tolist() for a, _ in batches] == [[0, 1], [2, 3], [4], [0, 1], [2, 3], [4]]
+    assert all((y == 10 * a).all() for a, y in batches)
+    with pytest.raises(ValueError, match='shuffle must be given'):
+        estimator.numpy_input_fn({'a': np.arange(5)})
+    with pytest.raises(ValueError, match=r"EstimatorSpec\(mode='train'\) needs loss and train_op"):
+        estimator.EstimatorSpec(estimator.ModeKeys.TRAIN)
+    model = estimator.Estimator(lambda features, labels, mode: None, model_dir=str(tmp_path))
+    with pytest.raises(ImportError, match='^tf.estimator.Estimator.export_savedmodel was removed'):
+        model.export_savedmodel('somewhere', None)
+    with pytest.raises(checkpoints.CheckpointError, match='^No checkpoint in %s' % tmp_path):
+        model.get_variable_names()
+    assert model.latest_checkpoint() is None
+
+
+def event_tags_in(log_dir):
+    """The summary tags of the event files directly in log_dir."""
+    tags = set()
+    for name in os.listdir(log_dir):
+        if name.startswith('events.'):
+            for event in v1.train.summary_iterator(str(log_dir / name)):
+                tags.update(value.tag for value in event.summary.value)
+    return tags
+
+
 # --- The runner's own errors, and the program's ---------------------------------------------------
 
 def test_unmapped_contrib_stops_with_one_line_naming_it(tmp_path):
@@ -391,7 +450,7 @@ assert tf.contrib.rnn.MultiRNNCell is tf.nn.rnn_cell.MultiRNNCell
 assert tf.contrib.deprecated.scalar_summary is tf.scalar_summary
 assert "Dense" in dir(tf.keras.layers) and tf.keras.__name__.startswith("tf_keras")
 
-for name in ("tf.contrib.learn.DNNClassifier", "tf.contrib.keras", "tf.estimator"):
+for name in ("tf.contrib.learn.DNNClassifier", "tf.contrib.keras", "tf.estimator.DNNClassifier"):
     try:
         eval(name)
     except ImportError as e:
