@@ -18,6 +18,7 @@ import tensorflow as tf
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PROGRAMS = os.path.join(HERE, 'tf1_programs')
+FASHION = '/usr/share/datasets/fashion-mnist'
 v1 = tf.compat.v1
 
 # The three kinds of edit a user makes by hand to run such a program on TF 2.
@@ -211,8 +212,7 @@ def test_python2_program_runs_translated_in_memory_with_one_note_and_learns(data
                      "the file is unchanged" % program]
     with open(program, 'rb') as f:
         assert f.read() == before
-    usage = run(['-m', 'mnist.tf1', program], data_root)  # print >>sys.stderr, and the exit status
-    assert usage.returncode == 2 and 'usage: python2_softmax.py DATA_DIR\n' in usage.stderr
+    assert 'training on 600 images\n' in result.stderr  # print >>sys.stderr, ...
 
 
 def test_python2_program_without_fissix_stops_with_one_line_naming_the_construct(tmp_path):
@@ -319,6 +319,21 @@ def event_tags_in(log_dir):
             for event in v1.train.summary_iterator(str(log_dir / name)):
                 tags.update(value.tag for value in event.summary.value)
     return tags
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('program', ['estimator_mnist.py', 'tf0_positional_loss.py', 'python2_softmax.py',
+                                     'matplotlib_weights.py', 'numpy1_class_count.py'])
+def test_issue21_program_learns_fashion_mnist(program, tmp_path):
+    if not os.path.exists(os.path.join(FASHION, FILE_NAMES[0])):
+        pytest.skip("needs Debian's dataset-fashion-mnist in %s" % FASHION)
+    os.symlink(FASHION, tmp_path / 'MNIST_data')
+    env = dict(os.environ, MPLBACKEND='Agg', PYTHONPATH=ROOT)
+    result = run(['-m', 'mnist.tf1', '--figures', str(tmp_path / 'figures'), os.path.join(PROGRAMS, program)],
+                 tmp_path, env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    last = result.stdout.splitlines()[-1]
+    assert last.startswith('test accuracy') and float(last.split()[-1]) >= 0.6, result.stdout  # chance: 0.1
 
 
 # --- The runner's own errors, and the program's ---------------------------------------------------

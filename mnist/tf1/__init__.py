@@ -15,6 +15,8 @@ The parts, each mapping one kind of removed API:
   renames.py   TF 0.x names TF 1.0 renamed (tf.mul, tf.scalar_summary, tf.train.SummaryWriter,
                the argument order of tf.concat and tf.split, ...); positional cross
                entropies read in TF 0.x order (logits, labels), with a note
+  estimator.py tf.estimator: Estimator (train, evaluate, predict), EstimatorSpec, ModeKeys,
+               RunConfig, inputs.numpy_input_fn, the session hooks; on tf.compat.v1 graph mode
   numpy1.py    NumPy integer scalars of any width read as Python ints in shapes and sizes,
                as NumPy 1's promotion gave them
   python2.py   a Python 2 program: translated to Python 3 in memory by fissix (2to3), with a note

@@ -46,8 +46,8 @@ def model_fn(features, labels, mode, params):
 
 def main(argv):
     parser = argparse.ArgumentParser()
-    parser.add_argument('--data_dir', default='/tmp/mnist_data')
-    parser.add_argument('--model_dir', default='/tmp/mnist_model')
+    parser.add_argument('--data_dir', default='MNIST_data')
+    parser.add_argument('--model_dir', default='mnist_model')
     parser.add_argument('--train_epochs', type=int, default=2)
     parser.add_argument('--batch_size', type=int, default=100)
     flags = parser.parse_args(argv[1:])

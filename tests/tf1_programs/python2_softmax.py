@@ -6,10 +6,11 @@ import tensorflow as tf
 from tensorflow.examples.tutorials.mnist import input_data
 
 try:
-    mnist = input_data.read_data_sets(sys.argv[1], one_hot=True)
+    data_dir = sys.argv[1]
 except IndexError, e:
-    print >>sys.stderr, "usage: python2_softmax.py DATA_DIR"
-    sys.exit(2)
+    data_dir = 'MNIST_data'
+mnist = input_data.read_data_sets(data_dir, one_hot=True)
+print >>sys.stderr, "training on %d images" % mnist.train.num_examples
 
 x = tf.placeholder(tf.float32, [None, 784])
 y_ = tf.placeholder(tf.float32, [None, 10])
