@@ -18,7 +18,8 @@ CORE = ['tensorflow~=2.21.0', 'tensorboard~=2.21.0', 'numpy>=2', 'psutil>=5.9', 
 # python -m mnist.tf1: Keras 2 for tf.layers/tf.keras/tf.nn.rnn_cell, tf-slim for tf.contrib.slim/layers.
 # tf-keras follows TensorFlow's minor version: 2.21 goes with TensorFlow 2.21, which the tests use.
 # mnist/tf1/contrib.py repairs what tf-slim 1.1 needs from TensorFlow 2.21.
-TF1_RUNNER = ['tf-keras~=2.21.0', 'tf-slim~=1.1.0']
+# fissix (the maintained fork of lib2to3, which Python 3.13 removed) translates Python 2 programs.
+TF1_RUNNER = ['tf-keras~=2.21.0', 'tf-slim~=1.1.0', 'fissix>=24.4.24']
 
 setup(
     name='mnist',

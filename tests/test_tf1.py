@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from conftest import FILE_NAMES, write_idx
+from mnist import checkpoints
 from mnist.tf1 import renames
-from mnist.tf1.errors import AmbiguousCallError
 from mnist.tf1.modules import tensorflow_v1
 
 import tensorflow as tf
@@ -18,6 +18,7 @@ import tensorflow as tf
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PROGRAMS = os.path.join(HERE, 'tf1_programs')
+FASHION = '/usr/share/datasets/fashion-mnist'
 v1 = tf.compat.v1
 
 # The three kinds of edit a user makes by hand to run such a program on TF 2.
@@ -167,6 +168,174 @@ def test_tf0_program_learns_and_writes_its_summaries_under_their_own_tags(data_r
                                              'input/image/0', 'input/image/1'}
 
 
+def test_numpy1_class_count_from_uint8_labels_sizes_tensors_and_learns(data_root, tmp_path):
+    out = run_program('numpy1_class_count.py', data_root, 'MNIST_data')
+    assert 'classes 10 (uint8)\n' in out  # NumPy 2 promotion: NumPy 1 gave int64
+    assert_learns(out)
+    assert float(out.splitlines()[-2].split()[-1]) >= 0.5  # every class is learnt
+    # Without the runner the same TF 1.x graph stops where TensorFlow takes the uint8 as a size.
+    source = open(os.path.join(PROGRAMS, 'numpy1_class_count.py')).read()
+    for before, after in HAND_PORT:
+        source = source.replace(before, after)
+    (tmp_path / 'ported.py').write_text(source)
+    by_hand = run([str(tmp_path / 'ported.py'), str(data_root / 'MNIST_data')], tmp_path)
+    assert by_hand.returncode == 1 and 'DataType uint8 not in list of allowed values' in by_hand.stderr
+
+
+def test_numpy_integer_scalars_are_python_ints_only_where_no_dtype_is_given(tmp_path):
+    code = '''
+import numpy as np
+from mnist import tf1
+tf1.install()
+import tensorflow as tf
+n = np.uint8(10)
+print(tf.range(n).dtype.name, tf.zeros([n, np.uint16(3)]).shape, tf.constant(np.uint64(2**40)).dtype.name,
+      tf.constant(n, tf.uint8).dtype.name, tf.constant(np.array([1, 2], np.uint8)).dtype.name,
+      tf.truncated_normal([n, n]).shape, tf.constant(np.int64(3)).dtype.name)
+'''
+    result = run(['-c', code], tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == ['int32', '(10,', '3)', 'int64', 'uint8', 'uint8', '(10,', '10)', 'int64']
+
+
+def test_python2_program_runs_translated_in_memory_with_one_note_and_learns(data_root):
+    program = os.path.join(PROGRAMS, 'python2_softmax.py')
+    with open(program, 'rb') as f:
+        before = f.read()
+    result = run(['-m', 'mnist.tf1', program, 'MNIST_data'], data_root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert_learns(result.stdout)
+    assert 'test examples: 200\ntrain examples: 600\n' in result.stdout  # print a, b; dict.iteritems
+    notes = [line for line in result.stderr.splitlines() if line.startswith('note:')]
+    assert notes == ["note: %s, line 10: Python 2 (multiple exception types must be parenthesized): "
+                     "running it translated to Python 3 in memory by fissix (2to3's fixers); "
+                     "the file is unchanged" % program]
+    with open(program, 'rb') as f:
+        assert f.read() == before
+    assert 'training on 600 images\n' in result.stderr  # print >>sys.stderr, ...
+
+
+def test_python2_program_without_fissix_stops_with_one_line_naming_the_construct(tmp_path):
+    os.makedirs(tmp_path / 'hidden' / 'fissix')
+    (tmp_path / 'hidden' / 'fissix' / '__init__.py').write_text(
+        'raise ModuleNotFoundError("No module named \'fissix\'", name="fissix")\n')
+    program = tmp_path / 'old.py'
+    program.write_text('import tensorflow as tf\n\nprint "hello"\n')
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path / 'hidden'), ROOT]))
+    result = run(['-m', 'mnist.tf1', str(program)], tmp_path, env)
+    assert result.returncode == 1
+    assert error_lines(result.stderr) == [
+        "error: %s, line 3: Python 2 (Missing parentheses in call to 'print'. Did you mean print(...)?) "
+        'needs the fissix package, which is not installed: pip install -e ".[tf1]"' % program]
+    assert 'Traceback' not in result.stderr
+
+
+def test_syntax_error_that_is_not_python2_is_pythons_own(tmp_path):
+    program = tmp_path / 'broken.py'
+    program.write_text('x = 1\ndef f(:\n    pass\n')
+    result = run(['-m', 'mnist.tf1', str(program)], tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1].startswith('SyntaxError: ')
+    assert 'line 2' in result.stderr and 'note:' not in result.stderr
+
+
+def test_matplotlib_figures_shown_without_a_display_are_saved_and_named(data_root, tmp_path):
+    import matplotlib.image
+    program = tmp_path / 'matplotlib_weights.py'
+    shutil.copy(os.path.join(PROGRAMS, 'matplotlib_weights.py'), program)
+    env = dict(os.environ, MPLBACKEND='Agg', PYTHONPATH=ROOT)
+    env.pop('DISPLAY', None)
+    runs = {}
+    for figures_dir in (None, tmp_path / 'figures'):
+        option = [] if figures_dir is None else ['--figures', str(figures_dir)]
+        result = run(['-m', 'mnist.tf1', *option, str(program), 'MNIST_data'], data_root, env)
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert_learns(result.stdout)
+        directory = figures_dir or tmp_path
+        expected = [str(directory / ('matplotlib_weights_figure%d.png' % n)) for n in (1, 2)]
+        assert [line for line in result.stderr.splitlines() if 'figure' in line] == [
+            'note: figure saved: %s' % path for path in expected]
+        runs[figures_dir] = [matplotlib.image.imread(path) for path in expected]
+    weights, losses = runs[None]
+    assert weights.shape[:2] == (400, 1000) and losses.shape[:2] == (480, 640)  # figsize times 100 dpi
+    assert weights.std() > 0.1  # the learnt weights, not an empty canvas
+    plain = run(['-c', 'import matplotlib.pyplot as plt; plt.show(plt.figure())'], tmp_path, env)
+    assert "show() takes 1 positional argument but 2 were given" in plain.stderr  # what the runner avoids
+
+
+def test_estimator_program_trains_evaluates_predicts_and_resumes_from_its_model_dir(data_root, tmp_path):
+    model_dir = tmp_path / 'model'
+    args = ['--data_dir', 'MNIST_data', '--model_dir', str(model_dir)]
+    result = run(['-m', 'mnist.tf1', os.path.join(PROGRAMS, 'estimator_mnist.py'), *args], data_root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout.splitlines()
+    # 600 training images (5000 of 5600 are validation), 2 epochs of 100: 12 steps.
+    assert out[-2] == 'global step 12' and float(out[-1].split()[-1]) >= 0.8, result.stdout
+    predictions = [line.split() for line in out if line.startswith('image ')]
+    assert len(predictions) == 10 and sum(p[3] == p[-1] for p in predictions) >= 8
+    assert 'cross_entropy = ' in result.stderr  # the program's LoggingTensorHook, at INFO
+    # Checkpoints every 10 steps and at the end; summaries for training and evaluation.
+    assert [os.path.basename(p) for p in checkpoints.checkpoint_paths(model_dir)] == [
+        'model.ckpt-12', 'model.ckpt-10', 'model.ckpt-0']
+    # train_accuracy_1: the tf.identity named train_accuracy took the name first, as in TF 1.x.
+    assert event_tags_in(model_dir) == {'loss', 'train_accuracy_1'}
+    assert event_tags_in(model_dir / 'eval') == {'accuracy', 'loss'}
+    # Run again: the Estimator resumes from the newest checkpoint, as TF 1.x's did.
+    again = run(['-m', 'mnist.tf1', os.path.join(PROGRAMS, 'estimator_mnist.py'), *args], data_root)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert again.stdout.splitlines()[-2] == 'global step 24'
+
+
+def test_estimator_input_fn_batches_epochs_and_refusals(tmp_path):
+    from mnist.tf1 import estimator
+    with tf.Graph().as_default():
+        features, labels = estimator.numpy_input_fn(
+            {'a': np.arange(5)}, np.arange(5) * 10, batch_size=2, num_epochs=2, shuffle=False)()
+        with v1.Session() as sess:
+            sess.run(v1.tables_initializer())  # what the Estimator's session runs first
+            batches = []
+            with pytest.raises(tf.errors.OutOfRangeError):
+                while True:
+                    batches.append(sess.run([features['a'], labels]))
+    assert [a.tolist() for a, _ in batches] == [[0, 1], [2, 3], [4], [0, 1], [2, 3], [4]]
+    assert all((y == 10 * a).all() for a, y in batches)
+    with pytest.raises(ValueError, match='shuffle must be given'):
+        estimator.numpy_input_fn({'a': np.arange(5)})
+    with pytest.raises(ValueError, match=r"EstimatorSpec\(mode='train'\) needs loss and train_op"):
+        estimator.EstimatorSpec(estimator.ModeKeys.TRAIN)
+    model = estimator.Estimator(lambda features, labels, mode: None, model_dir=str(tmp_path))
+    with pytest.raises(ImportError, match='^tf.estimator.Estimator.export_savedmodel was removed'):
+        model.export_savedmodel('somewhere', None)
+    with pytest.raises(checkpoints.CheckpointError, match='^No checkpoint in %s' % tmp_path):
+        model.get_variable_names()
+    assert model.latest_checkpoint() is None
+
+
+def event_tags_in(log_dir):
+    """The summary tags of the event files directly in log_dir."""
+    tags = set()
+    for name in os.listdir(log_dir):
+        if name.startswith('events.'):
+            for event in v1.train.summary_iterator(str(log_dir / name)):
+                tags.update(value.tag for value in event.summary.value)
+    return tags
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('program', ['estimator_mnist.py', 'tf0_positional_loss.py', 'python2_softmax.py',
+                                     'matplotlib_weights.py', 'numpy1_class_count.py'])
+def test_issue21_program_learns_fashion_mnist(program, tmp_path):
+    if not os.path.exists(os.path.join(FASHION, FILE_NAMES[0])):
+        pytest.skip("needs Debian's dataset-fashion-mnist in %s" % FASHION)
+    os.symlink(FASHION, tmp_path / 'MNIST_data')
+    env = dict(os.environ, MPLBACKEND='Agg', PYTHONPATH=ROOT)
+    result = run(['-m', 'mnist.tf1', '--figures', str(tmp_path / 'figures'), os.path.join(PROGRAMS, program)],
+                 tmp_path, env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    last = result.stdout.splitlines()[-1]
+    assert last.startswith('test accuracy') and float(last.split()[-1]) >= 0.6, result.stdout  # chance: 0.1
+
+
 # --- The runner's own errors, and the program's ---------------------------------------------------
 
 def test_unmapped_contrib_stops_with_one_line_naming_it(tmp_path):
@@ -296,7 +465,7 @@ assert tf.contrib.rnn.MultiRNNCell is tf.nn.rnn_cell.MultiRNNCell
 assert tf.contrib.deprecated.scalar_summary is tf.scalar_summary
 assert "Dense" in dir(tf.keras.layers) and tf.keras.__name__.startswith("tf_keras")
 
-for name in ("tf.contrib.learn.DNNClassifier", "tf.contrib.keras", "tf.estimator"):
+for name in ("tf.contrib.learn.DNNClassifier", "tf.contrib.keras", "tf.estimator.DNNClassifier"):
     try:
         eval(name)
     except ImportError as e:
@@ -445,19 +614,40 @@ def test_per_image_whitening_is_per_image_standardization(tf1):
 
 
 @pytest.mark.parametrize('name', renames.CROSS_ENTROPIES)
-def test_positional_cross_entropy_is_refused_and_keywords_work(tf1, name):
+def test_positional_cross_entropy_is_read_in_tf0_order_with_one_note(tf1, name, capsys):
     logits = np.array([[2.0, -1.0, 0.5]], np.float32)
     labels = np.array([0]) if name.startswith('sparse') else np.array([[0.2, 0.3, 0.5]], np.float32)
     function = getattr(tf1.nn, name)
-    with pytest.raises(AmbiguousCallError) as raised:
-        function(logits, labels)
-    assert str(raised.value) == (
-        'tf.nn.%s called with positional arguments, which TF 0.x read as (logits, labels) and '
-        'TensorFlow 2 reads as (labels, logits) (TF 1.x refused them): name them, '
-        'tf.nn.%s(labels=..., logits=...)' % (name, name))
-    ours, reference = evaluate(lambda: [function(logits=logits, labels=labels),
-                                        getattr(v1.nn, name)(labels=labels, logits=logits)])
-    np.testing.assert_array_equal(ours, reference)
+
+    def build():
+        calls = [function(logits, labels) for _ in range(2)]  # one line: one note
+        return calls + [function(logits, labels=labels), function(logits=logits, labels=labels),
+                        getattr(v1.nn, name)(labels=labels, logits=logits)]
+
+    values = evaluate(build)
+    for value in values[:-1]:
+        np.testing.assert_array_equal(value, values[-1])
+    line = build.__code__.co_firstlineno + 1  # the line of the two positional calls
+    assert capsys.readouterr().err.splitlines() == [
+        'note: %s, line %d: tf.nn.%s(logits, labels) with positional arguments is read in TF 0.x order, '
+        'logits first (TF 1.x refused positional arguments here, TF 2 would read labels first)'
+        % (__file__, line, name),
+        'note: %s, line %d: tf.nn.%s(logits) with positional arguments is read in TF 0.x order, '
+        'logits first (TF 1.x refused positional arguments here, TF 2 would read labels first)'
+        % (__file__, line + 1, name)]
+    with pytest.raises(TypeError, match='two values for logits'):
+        function(logits, logits=logits)
+
+
+def test_tf0_program_with_positional_cross_entropies_learns_and_says_so(data_root):
+    program = os.path.join(PROGRAMS, 'tf0_positional_loss.py')
+    result = run(['-m', 'mnist.tf1', program, 'MNIST_data'], data_root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert_learns(result.stdout)  # a swapped loss would not: TF 2 stops the gradient at the labels
+    assert 'sparse minus dense cross entropy 0.000000' in result.stdout
+    notes = [line for line in result.stderr.splitlines() if line.startswith('note:')]
+    assert [note.split(': ')[1] for note in notes] == ['%s, line 19' % program, '%s, line 21' % program]
+    assert 'tf.nn.softmax_cross_entropy_with_logits(logits, labels)' in notes[0]
 
 
 def test_tf0_names_tf1_still_has_need_no_mapping(tf1):

@@ -2,8 +2,7 @@
 
 RunnerError is their common base. The subclasses also derive from the
 built-in error a TF 1.x program would expect (ImportError for a module it
-cannot have, ValueError for a call it must not make), so a program's own
-`except ImportError:` still works. require() imports an optional package
+cannot have), so a program's own `except ImportError:` still works. require() imports an optional package
 of the runner or raises MissingPackageError naming the construct that needs it.
 """
 import importlib
@@ -25,10 +24,6 @@ class RemovedInTF2Error(RunnerError, ImportError):
 
 class MissingPackageError(RunnerError, ImportError):
     """A construct needs an optional package (tf-keras, tf-slim) that is not installed."""
-
-
-class AmbiguousCallError(RunnerError, ValueError):
-    """A call whose meaning differs between TF 0.x and later versions, so the runner refuses it."""
 
 
 def removed(name, provided):

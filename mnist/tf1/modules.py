@@ -5,7 +5,8 @@ tensorflow (as `tf`)           -> tf.compat.v1, plus:
   tf.nn, tf.train, tf.image    -> tf.compat.v1.nn/train/image plus their TF 0.x names (renames.py)
   tf.layers, tf.keras, tf.nn.rnn_cell -> Keras 2 (the tf-keras package, TF_USE_LEGACY_KERAS=1)
   tf.contrib                   -> contrib.py
-  tf.estimator                 -> one line: removed in TF 2.16
+  tf.estimator                 -> estimator.py: Estimator, EstimatorSpec, ModeKeys, RunConfig,
+                                  inputs.numpy_input_fn, the session hooks
 tensorflow.examples.tutorials.mnist.input_data -> mnist.input_data
 tensorflow.examples.tutorials.mnist.mnist      -> mnist.fully_connected (Mechanics 101's mnist.py)
 tensorflow.contrib.*           -> contrib.module()
@@ -18,16 +19,10 @@ import importlib.abc
 import importlib.machinery
 import sys
 
-from mnist.tf1 import contrib, renames
-from mnist.tf1.errors import removed
+from mnist.tf1 import contrib, estimator, renames
 from mnist.tf1.namespace import Lazy, Namespace, keras2
 
 TUTORIALS_PACKAGE = 'tensorflow.examples.tutorials.mnist'
-
-
-def _estimator_removed():
-    raise removed('tf.estimator', 'TensorFlow 2.16 dropped it; train with tf.Session and feed_dict '
-                                  'as the MNIST tutorials do.')
 
 
 def tensorflow_v1(real_tensorflow):
@@ -42,7 +37,7 @@ def tensorflow_v1(real_tensorflow):
         image=Namespace('tensorflow.image', renames.image(), lambda: (v1.image,)),
         layers=keras2('tf.layers', lambda: v1.layers),
         keras=keras2('tf.keras', lambda: v1.keras),
-        estimator=Lazy(_estimator_removed),
+        estimator=Lazy(lambda: sys.modules['tensorflow.estimator']),
         contrib=Lazy(lambda: contrib.module('tensorflow.contrib')),
         examples=Lazy(lambda: sys.modules['tensorflow.examples']),
     )
@@ -102,6 +97,7 @@ def install(real_tensorflow):
     """Makes `import tensorflow` (and the map above) give the TF 1.x modules in this process."""
     modules = _examples_modules()
     modules['tensorflow.contrib'] = contrib.module('tensorflow.contrib')
+    modules.update(estimator.modules())
     sys.modules.update(modules)
     sys.meta_path.insert(0, _Finder(modules))
     sys.modules['tensorflow'] = tensorflow_v1(real_tensorflow)

@@ -14,18 +14,19 @@ because the meaning of the old call is certain:
   tf.train.SummaryWriter(Cache) -> tf.summary.FileWriter(Cache)
   tf.image.per_image_whitening -> tf.image.per_image_standardization
   tf.nn.rnn, tf.nn.bidirectional_rnn, tf.nn.state_saving_rnn -> tf.nn.static_*
-Refused with one line (AmbiguousCallError), because TF 0.x read positional
-arguments as (logits, labels) and TensorFlow 2 reads them as (labels, logits):
+Read in TF 0.x order, with one note on stderr per calling line:
   tf.nn.softmax_cross_entropy_with_logits, tf.nn.sparse_softmax_cross_entropy_with_logits,
-  tf.nn.sigmoid_cross_entropy_with_logits called with positional arguments.
+  tf.nn.sigmoid_cross_entropy_with_logits called with positional arguments. From TF 1.0 on
+  their first parameter was _sentinel, so every TF 1.x release refused such a call: only a
+  TF 0.x program makes it, and TF 0.x read it as (logits, labels). TensorFlow 2 reads
+  (labels, logits), which would silently train on a swapped loss.
 Names TF 1.x still has (tf.initialize_all_variables, tf.all_variables,
 reduction_indices=, keep_dims=, ...) need nothing: tf.compat.v1 has them.
 """
 import functools
+import sys
 
 import numpy as np
-
-from mnist.tf1.errors import AmbiguousCallError
 
 import tensorflow as tf
 
@@ -153,17 +154,40 @@ SUMMARIES = dict(scalar_summary=scalar_summary, histogram_summary=histogram_summ
                  merge_summary=merge_summary, merge_all_summaries=merge_all_summaries)
 
 
-def _keywords_only(name):
-    """tf.nn.<name>, refusing positional arguments, whose order TF 0.x and TF 2 disagree on."""
+# The TF 0.x parameters of the cross entropies, in order: what a positional call meant.
+TF0_PARAMETERS = {
+    'softmax_cross_entropy_with_logits': ('logits', 'labels', 'dim', 'name'),
+    'sparse_softmax_cross_entropy_with_logits': ('logits', 'labels', 'name'),
+    'sigmoid_cross_entropy_with_logits': ('logits', 'labels', 'name'),  # TF 0.x: (logits, targets, name)
+}
+_noted = set()  # the notes already printed
+
+
+def note(frame, message):
+    """Prints `note: FILE, line N: message` on stderr, once for each calling line and message."""
+    line = 'note: %s, line %d: %s' % (frame.f_code.co_filename, frame.f_lineno, message)
+    if line not in _noted:
+        _noted.add(line)
+        print(line, file=sys.stderr)
+
+
+def _tf0_order(name):
+    """tf.nn.<name>, reading positional arguments in TF 0.x's order (logits first), with a note."""
     function = getattr(v1.nn, name)
+    parameters = TF0_PARAMETERS[name]
 
     @functools.wraps(function)
     def call(*args, **kwargs):
         if args:
-            raise AmbiguousCallError(
-                'tf.nn.%s called with positional arguments, which TF 0.x read as (logits, labels) and '
-                'TensorFlow 2 reads as (labels, logits) (TF 1.x refused them): name them, '
-                'tf.nn.%s(labels=..., logits=...)' % (name, name))
+            note(sys._getframe(1),
+                 'tf.nn.%s(%s) with positional arguments is read in TF 0.x order, logits first '
+                 '(TF 1.x refused positional arguments here, TF 2 would read labels first)'
+                 % (name, ', '.join(parameters[:len(args)])))
+            for parameter, value in zip(parameters, args):
+                if parameter in kwargs:
+                    raise TypeError('tf.nn.%s got two values for %s (TF 0.x order: %s)'
+                                    % (name, parameter, ', '.join(parameters)))
+                kwargs[parameter] = value
         return function(**kwargs)
     return call
 
@@ -177,9 +201,9 @@ def top_level():
 
 
 def nn():
-    """{name: object} for tf.nn: the TF 0.x RNN names and the guarded cross entropies."""
+    """{name: object} for tf.nn: the TF 0.x RNN names and the cross entropies in TF 0.x order."""
     names = {old: getattr(v1.nn, new) for old, new in NN_RENAMED.items()}
-    names.update({name: _keywords_only(name) for name in CROSS_ENTROPIES})
+    names.update({name: _tf0_order(name) for name in CROSS_ENTROPIES})
     return names
 
 

@@ -3,19 +3,26 @@
 install() sets TF_USE_LEGACY_KERAS=1 (tf.keras, tf.layers, tf.nn.rnn_cell are
 then Keras 2, from tf-keras), imports TensorFlow, switches TF 2 behaviour off
 without printing TensorFlow's deprecation warnings about that, and installs the
-module map of modules.py. run_script() runs the program with its own sys.argv.
+module map of modules.py, and reads NumPy integer scalars as NumPy 1 programs
+expect (numpy1.py). run_script() runs the program with its own sys.argv,
+a Python 2 program translated in memory (python2.py).
 main() reports the runner's errors (RunnerError) as one line `error: ...`
 and the program's own exceptions as `python PROGRAM.py` would: its
 traceback, without the runner's frames, and exit status 1.
 """
+import builtins
 import os
 import runpy
 import sys
 import traceback
+import types
 
+from mnist.tf1 import figures, python2
 from mnist.tf1.errors import ProgramNotFoundError, RunnerError
 
-USAGE = 'usage: python -m mnist.tf1 PROGRAM.py [program args...]'
+USAGE = ('usage: python -m mnist.tf1 [--figures DIR] PROGRAM.py [program args...]\n'
+         '  --figures DIR  where figures the program shows are saved when there is no display '
+         '(default: next to the program)')
 _installed = []
 
 
@@ -29,24 +36,47 @@ def install():
         return
     # Read when tf.keras / tf.layers are first used; set before TensorFlow loads to be sure.
     os.environ['TF_USE_LEGACY_KERAS'] = '1'
-    from mnist.tf1 import modules
+    from mnist.tf1 import modules, numpy1
 
     import tensorflow
     from tensorflow.python.util import deprecation
     with deprecation.silence():  # the warnings would be about this call, not about the program
         tensorflow.compat.v1.disable_v2_behavior()
     modules.install(tensorflow)
+    numpy1.install()
     _installed.append(True)
 
 
-def run_script(path, args):
-    """Runs the program at `path` as __main__ with sys.argv = [path] + args, under install()."""
+def run_script(path, args, figures_dir=None):
+    """Runs the program at `path` as __main__ with sys.argv = [path] + args, under install().
+
+    A Python 2 program runs translated to Python 3 in memory (python2.py); figures it
+    shows where there is no display are saved in figures_dir, default next to it (figures.py).
+    """
     if not os.path.isfile(path):
         raise ProgramNotFoundError('%s: no such program file' % path)
+    code = python2.translated_code(path)  # None for a Python 3 program
     install()
+    figures.install(path, figures_dir)
     sys.argv = [path] + list(args)
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
-    runpy.run_path(path, run_name='__main__')
+    if code is None:
+        runpy.run_path(path, run_name='__main__')
+    else:
+        _run_as_main(code, path)
+
+
+def _run_as_main(code, path):
+    """Runs code as the module __main__ of file `path`, as runpy.run_path runs a file."""
+    main_module = types.ModuleType('__main__')
+    main_module.__file__ = path
+    main_module.__builtins__ = builtins
+    previous = sys.modules['__main__']
+    sys.modules['__main__'] = main_module
+    try:
+        exec(code, main_module.__dict__)
+    finally:
+        sys.modules['__main__'] = previous
 
 
 def _program_frames(traceback_, path):
@@ -73,9 +103,15 @@ def main(argv=None):
         import mnist.tf1
         print(USAGE + '\n\n' + mnist.tf1.__doc__)
         return 0 if argv else 2
+    figures_dir = None
+    if argv[0] == '--figures':
+        if len(argv) < 3:
+            print(USAGE, file=sys.stderr)
+            return 2
+        figures_dir, argv = argv[1], argv[2:]
     path = argv[0]
     try:
-        run_script(path, argv[1:])
+        run_script(path, argv[1:], figures_dir)
     except RunnerError as e:
         print('error: %s%s' % (_where(e.__traceback__, path), e), file=sys.stderr)
         return 1
