@@ -551,7 +551,8 @@ def _what_is(path):
 def _check_data_dir(directory):
     """Raises DataFileError unless directory is a directory this user can enter, or nothing yet."""
     if not directory:
-        raise DataFileError('The data directory is an empty string: expected a directory path.')
+        raise DataFileError("The data directory is an empty string: expected the directory that holds "
+                            "the MNIST files or is to receive them, such as 'MNIST_data'.")
     kind = _what_is(directory)
     if kind == 'missing':
         return

@@ -572,7 +572,8 @@ def data_error(directory, **kwargs):
 
 
 def test_data_dir_empty_string():
-    assert data_error('') == 'The data directory is an empty string: expected a directory path.'
+    assert data_error('') == ("The data directory is an empty string: expected the directory that holds "
+                              "the MNIST files or is to receive them, such as 'MNIST_data'.")
 
 
 def test_data_dir_is_a_file(tmp_path):

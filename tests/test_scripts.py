@@ -178,6 +178,18 @@ def test_values_that_cannot_work_are_refused_in_one_line(script, flag, value, ex
         "error: argument %s: expected %s, got '%s'" % (flag, expected, value))
 
 
+@pytest.mark.parametrize('script,flag', [('fully_connected_feed', '--input_data_dir'),
+                                         ('mnist_softmax', '--data_dir'), ('mnist_eval', '--data_dir')])
+def test_an_empty_data_dir_is_refused_naming_the_flag(script, flag, capsys):
+    with pytest.raises(SystemExit) as exit:
+        cli.load_script(script).parse_flags([flag, ''])
+    assert exit.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith(
+        "error: argument %s: expected the directory that holds the MNIST files or is to receive them "
+        "(the default is MNIST_data), got ''" % ('--input_data_dir/--data_dir' if flag == '--input_data_dir'
+                                                 else flag))
+
+
 def test_batch_larger_than_the_training_split_is_one_line(tmp_path):
     mnist_dir = write_mnist_dir(str(tmp_path / 'data'), num_train=5100, num_test=20)
     result = run_script('mnist_softmax.py', '--data_dir', mnist_dir.directory, '--batch_size', '101',
