@@ -4,15 +4,18 @@ install() sets TF_USE_LEGACY_KERAS=1 (tf.keras, tf.layers, tf.nn.rnn_cell are
 then Keras 2, from tf-keras), imports TensorFlow, switches TF 2 behaviour off
 without printing TensorFlow's deprecation warnings about that, and installs the
 module map of modules.py. run_script() runs the program with its own sys.argv.
-main() reports the runner's errors (RunnerError) as one line `error: ...`
-and the program's own exceptions as `python PROGRAM.py` would: its
-traceback, without the runner's frames, and exit status 1.
+main() reports the runner's errors (RunnerError) and data that cannot be
+read or downloaded (input_data's DataFileError and DownloadError: the
+environment's problem, not the program's) as one line `error: ...` naming the
+program's line, and the program's own exceptions as `python PROGRAM.py` would:
+its traceback, without the runner's frames, and exit status 1.
 """
 import os
 import runpy
 import sys
 import traceback
 
+from mnist import input_data
 from mnist.tf1.errors import ProgramNotFoundError, RunnerError
 
 USAGE = 'usage: python -m mnist.tf1 PROGRAM.py [program args...]'
@@ -76,7 +79,7 @@ def main(argv=None):
     path = argv[0]
     try:
         run_script(path, argv[1:])
-    except RunnerError as e:
+    except (RunnerError, input_data.DataFileError, input_data.DownloadError) as e:
         print('error: %s%s' % (_where(e.__traceback__, path), e), file=sys.stderr)
         return 1
     except (Exception, KeyboardInterrupt) as e:
