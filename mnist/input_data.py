@@ -186,7 +186,11 @@ def _read_idx(f, magic, num_dims, what, name=None, on_disk=True, image_size=None
                                 'while converting), but only %s is available.'
                                 % (header_text, _gigabytes(copies * expected_bytes), expected_bytes,
                                    copies, _gigabytes(memory)))
-        data = np.empty(expected_bytes, dtype=np.uint8)
+        try:
+            data = np.empty(expected_bytes, dtype=np.uint8)
+        except MemoryError:  # the check above knows only what the system reports
+            raise DataFileError('%s: %s of memory for its %d bytes of data could not be allocated.'
+                                % (header_text, _gigabytes(expected_bytes), expected_bytes)) from None
         view = memoryview(data)
         filled = 0
         while filled < expected_bytes:
@@ -228,7 +232,14 @@ def extract_labels(f, one_hot=False, num_classes=NUM_CLASSES):
     if labels.size and labels.max() >= num_classes:
         raise DataFileError('%s holds label %d, expected labels 0..%d.'
                             % (_file_name(f), labels.max(), num_classes - 1))
-    return dense_to_one_hot(labels, num_classes) if one_hot else labels
+    if not one_hot:
+        return labels
+    try:
+        return dense_to_one_hot(labels, num_classes)
+    except MemoryError:
+        raise DataFileError('%s holds %d labels: their one-hot rows (float64 [%d, %d], %s) could not be '
+                            'allocated.' % (_file_name(f), len(labels), len(labels), num_classes,
+                                            _gigabytes(8 * num_classes * len(labels)))) from None
 
 
 def check_batch_size(data_set, batch_size, examples='training examples'):

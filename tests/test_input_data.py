@@ -515,6 +515,37 @@ def test_data_larger_than_memory_is_refused_before_allocating(mnist_dir):
     assert message.endswith(' GB is available.')
 
 
+# Reads a directory with one-hot labels under an address-space limit 512 MiB above what the child
+# already holds (as `ulimit -v` would set it); a DataFileError prints its message and exits 3.
+ONE_HOT_UNDER_A_LIMIT_CHILD = r"""
+import resource, sys
+from mnist import input_data
+with open('/proc/self/status') as f:
+    held = next(int(line.split()[1]) * 1024 for line in f if line.startswith('VmSize:'))
+resource.setrlimit(resource.RLIMIT_AS, (held + (512 << 20), resource.RLIM_INFINITY))
+try:
+    input_data.read_data_sets(sys.argv[1], one_hot=True, validation_size=10)
+except input_data.DataFileError as e:
+    print(e)
+    sys.exit(3)
+"""
+
+
+@pytest.mark.skipif(not os.path.exists('/proc/self/status'), reason='needs /proc/self/status')
+def test_memory_error_while_reading_is_one_line_naming_the_allocation(mnist_dir):
+    """20 million labels (an honest 20 MB of data) pass every check, but their one-hot rows need
+    1.6 GB: under the limit that allocation really fails, and the MemoryError becomes one line."""
+    count = 20_000_000
+    path = os.path.join(mnist_dir.directory, TRAIN_LABELS)
+    write_idx(path, np.random.default_rng(0).integers(0, 10, count, dtype=np.uint8))
+    child = subprocess.run([sys.executable, '-c', ONE_HOT_UNDER_A_LIMIT_CHILD, mnist_dir.directory],
+                           env=child_env(), capture_output=True, text=True, timeout=120)
+    assert child.returncode == 3, child.stderr
+    assert child.stdout.strip().splitlines()[-1] == (
+        '%s holds %d labels: their one-hot rows (float64 [%d, 10], 1.6 GB) could not be allocated.'
+        % (path, count, count))
+
+
 # ---------------------------------------------------------------- bad directories and entries
 
 # Reads a directory with read_data_sets, as the user id and group id given after it, if any
