@@ -41,8 +41,8 @@ def training_parser(description, defaults, data_flag='--data_dir'):
                         help='Batch size (at most the number of training examples).')
     aliases = [data_flag] + (['--data_dir'] if data_flag != '--data_dir' else [])
     parser.add_argument(*aliases, dest='data_dir', type=data_dir, default='MNIST_data',
-                        help='Directory with the four MNIST .gz files; they are downloaded there '
-                             'if missing.')
+                        help='Directory with the four MNIST files (gzipped or not); they are '
+                             'downloaded there if missing.')
     parser.add_argument('--log_dir', default=defaults['log_dir'],
                         help='Directory for checkpoints and TensorBoard summaries. If it holds '
                              'checkpoints already, say --resume or --overwrite.')
