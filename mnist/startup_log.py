@@ -43,7 +43,7 @@ ABSL_NOTICE = b'WARNING: All log messages before absl::InitializeLog() is called
 # thread id, file:line]
 LOG_LINE = re.compile(rb'([IWEF])\d{4} \d\d:\d\d:\d+\.\d+ +\d+ [^ \]]+:\d+\] ')
 SEVERITY = {b'I': 0, b'W': 1, b'E': 2, b'F': 3}
-INTERRUPTED = 'Interrupted while starting (importing TensorFlow): nothing was done.'
+INTERRUPTED = 'Interrupted while starting (importing TensorFlow).'
 
 # The filter process: copy_lines from stdin to stdout. argv: the directory holding mnist/, the level.
 _FILTER_PROGRAM = ('import sys; sys.path.insert(0, sys.argv[1]); from mnist import startup_log; '
