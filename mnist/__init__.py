@@ -13,7 +13,7 @@ mnist.tf1          python -m mnist.tf1 PROGRAM.py: unmodified TF 1.x programs
 mnist.replica, mnist.cluster   distributed training and its one-machine launcher
 mnist.digit_images image files made into MNIST inputs (numpy and Pillow, no TensorFlow)
 mnist.serving      a checkpoint restored to classify, or exported as a SavedModel
-mnist.startup_log  keeps TensorFlow's C++ startup notices off stderr (imports no TensorFlow)
+mnist.startup_log  TensorFlow's C++ startup notices off stderr, Ctrl-C during its import one line
 mnist.platforms    what differs between Linux, macOS and Windows, in one place
 """
 
@@ -25,7 +25,8 @@ os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 
 # TensorFlow writes a few INFO lines while its libraries load, before it reads
 # TF_CPP_MIN_LOG_LEVEL and beyond any environment variable's reach: the first
-# `import tensorflow` after this one filters them (see mnist/startup_log.py).
+# `import tensorflow` after this one filters them, and makes Ctrl-C during it one
+# line (see mnist/startup_log.py).
 from mnist import startup_log  # noqa: E402 (after the environment is set)
 
 startup_log.filter_first_tensorflow_import()

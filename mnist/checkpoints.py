@@ -116,9 +116,20 @@ def _quiet_tensorflow_logger():
 
 
 def _first_line(error):
-    """The first line of an error's message, or its type's name if it has none."""
-    text = (getattr(error, 'message', None) or str(error)).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+    """The first line of an error's message, or its type's name if it has none.
+
+    For TensorFlow's "Graph execution error:", the failed op's own message
+    (the line after "Node: '...'"), which holds the reason.
+    """
+    lines = [line.strip() for line in (getattr(error, 'message', None) or str(error)).splitlines()]
+    lines = [line for line in lines if line]
+    if not lines:
+        return type(error).__name__
+    if lines[0] == 'Graph execution error:':
+        for i, line in enumerate(lines[:-1]):
+            if line.startswith('Node: '):
+                return lines[i + 1]
+    return lines[0]
 
 
 def variables(checkpoint_path):
@@ -353,10 +364,12 @@ class TrainingRun:
                        'Nothing was saved after it; %s'
                        % (loss_value, step, self._last_good()))
 
-    def _last_good(self):
+    def _last_good(self, sentence_start=False):
+        """Names the latest checkpoint (paths exactly as given), or says there is none."""
         if self.last_checkpoint:
-            return 'the latest checkpoint is still %s.' % self.last_checkpoint
-        return 'no checkpoint was saved.'
+            return '%she latest checkpoint is still %s.' % ('T' if sentence_start else 't',
+                                                              self.last_checkpoint)
+        return '%so checkpoint was saved.' % ('N' if sentence_start else 'n')
 
     def _prefix(self, step):
         return os.path.join(self.log_dir, '%s-%d' % (CHECKPOINT_NAME, step))
@@ -380,8 +393,11 @@ class TrainingRun:
                              write_state=False)
         except tf.errors.OpError as e:
             _remove_checkpoint(prefix)
+            # TensorFlow words a failed file operation 'PATH; REASON' (the OS's strerror);
+            # the path is a temporary file of the save, so only the reason is kept.
+            reason = _first_line(e).rpartition('; ')[2]
             raise CheckpointError('could not save %s: %s. %s'
-                                  % (prefix, _first_line(e), self._last_good().capitalize())) from None
+                                  % (prefix, reason, self._last_good(sentence_start=True))) from None
         self.last_checkpoint = prefix
         write_state_file(self.log_dir, prefix)
         for old in checkpoint_paths(self.log_dir)[MAX_TO_KEEP:]:

@@ -9,6 +9,7 @@ import sys
 
 from mnist import checkpoints, input_data, paths, tensorboard_screenshot, visualize
 from mnist.flag_types import (  # noqa: F401 (scripts use cli.*)
+    data_dir,
     keep_probability,
     learning_rate,
     non_negative_int,
@@ -39,9 +40,9 @@ def training_parser(description, defaults, data_flag='--data_dir'):
     parser.add_argument('--batch_size', type=positive_int, default=defaults['batch_size'],
                         help='Batch size (at most the number of training examples).')
     aliases = [data_flag] + (['--data_dir'] if data_flag != '--data_dir' else [])
-    parser.add_argument(*aliases, dest='data_dir', default='MNIST_data',
-                        help='Directory with the four MNIST .gz files; they are downloaded there '
-                             'if missing.')
+    parser.add_argument(*aliases, dest='data_dir', type=data_dir, default='MNIST_data',
+                        help='Directory with the four MNIST files (gzipped or not); they are '
+                             'downloaded there if missing.')
     parser.add_argument('--log_dir', default=defaults['log_dir'],
                         help='Directory for checkpoints and TensorBoard summaries. If it holds '
                              'checkpoints already, say --resume or --overwrite.')

@@ -1,4 +1,6 @@
-"""argparse types for the scripts' numeric flags. Imports no TensorFlow (the cluster launcher uses them).
+"""argparse types for the scripts' numeric flags and --data_dir.
+
+Imports no TensorFlow (the cluster launcher uses them).
 
 Each accepts every value the original tutorial programs could run with, and
 refuses with one line the values that cannot work.
@@ -31,3 +33,12 @@ learning_rate = _number(float, lambda value: value >= 0 and math.isfinite(value)
 keep_probability = _number(float, lambda value: 0 < value <= 1, 'a keep probability in (0, 1]')
 # numpy's and TensorFlow's seeds are non-negative.
 seed = _number(int, lambda value: 0 <= value < 2 ** 63, 'an integer from 0 to 2**63 - 1')
+
+
+def data_dir(text):
+    """An argparse type for --data_dir: any path but the empty one."""
+    if not text:
+        raise argparse.ArgumentTypeError(
+            "expected the directory that holds the MNIST files or is to receive them "
+            "(the default is MNIST_data), got ''")
+    return text

@@ -6,6 +6,10 @@ always) and a bad one fails with an error naming it; downloads are atomic,
 give up on a stalled mirror and fall back to a second one; each DataSet
 shuffles with its own RNG instead of reseeding numpy's global one.
 
+MNIST already on disk is read in the forms users have it (see on_disk_names):
+gzipped, uncompressed, or under the dotted names; and when nothing is there and
+no download works, Keras's verified copy (keras_mnist_path()).
+
 Every problem with the data raises one of three errors, each a one-line
 message naming the directory, file, URL or value: DataFileError (a data
 directory or file that cannot be used), DownloadError (no mirror delivered a
@@ -28,6 +32,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import zipfile
 import zlib
 
 import numpy as np
@@ -43,6 +48,10 @@ TRAIN_LABELS = 'train-labels-idx1-ubyte.gz'
 TEST_IMAGES = 't10k-images-idx3-ubyte.gz'
 TEST_LABELS = 't10k-labels-idx1-ubyte.gz'
 FILE_NAMES = (TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS)
+
+# Keras's copy of MNIST (the same 60,000 + 10,000 digits, in the same order) and the SHA-256
+# that keras.datasets.mnist.load_data checks it against.
+KERAS_MNIST_SHA256 = '731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1'
 
 # Published size in bytes and SHA-256 of each MNIST file.
 MNIST_FILES = {
@@ -77,7 +86,7 @@ Datasets = collections.namedtuple('Datasets', ['train', 'validation', 'test'])
 
 class DataFileError(ValueError):
     """A data directory or file that cannot be used (missing permission, not a file, not valid
-    MNIST IDX gz data, too large for memory); the one-line message names it and says why."""
+    MNIST IDX data, too large for memory); the one-line message names it and says why."""
 
 
 class DownloadError(OSError):
@@ -117,12 +126,12 @@ def _file_name(f):
 
 
 def _read_idx(f, magic, num_dims, what, name=None, on_disk=True, image_size=None, copies=1):
-    """Reads one gzipped IDX file into a uint8 array of the shape its header gives.
+    """Reads one IDX file, gzipped or not, into a uint8 array of the shape its header gives.
 
     Raises DataFileError, naming the file, for anything that is not exactly
-    such a file: not gzip, truncated, wrong magic, or a header that disagrees
-    with the amount of data. Before allocating anything it also refuses a
-    header claiming more data than the gzip file can hold (which also catches
+    such a file: neither gzip nor IDX, truncated, wrong magic, or a header that
+    disagrees with the amount of data. Before allocating anything it also refuses a
+    header claiming more data than the file can hold (which also catches
     sizes whose product overflows) and data whose `copies` copies would not
     fit in available memory. With image_size, it requires at least one image
     of image_size x image_size pixels. on_disk adds the advice to delete a
@@ -131,18 +140,20 @@ def _read_idx(f, magic, num_dims, what, name=None, on_disk=True, image_size=None
     name = name or _file_name(f)
     hint = _DELETE_HINT if on_disk else ''
     start = f.read(64)
-    if start[:2] != b'\x1f\x8b':
+    compressed = start[:2] == b'\x1f\x8b'
+    if not compressed and start[:3] != b'\x00\x00\x08':  # an IDX file of unsigned bytes
         looks_like = ''
         if start.lstrip()[:1] == b'<':
             looks_like = ' It looks like an HTML page, perhaps an error page saved in place of the data.'
-        raise DataFileError('%s is not a gzip file: it starts with %r.%s%s'
-                            % (name, start[:32], looks_like, hint))
+        raise DataFileError('%s is not a %s file: it starts with %r.%s%s'
+                            % (name, 'gzip' if name.endswith('.gz') else 'gzip or IDX', start[:32],
+                               looks_like, hint))
     f.seek(0, os.SEEK_END)
-    compressed_bytes = f.tell()
+    file_bytes = f.tell()
     f.seek(0)
-    gz = gzip.GzipFile(fileobj=f, mode='rb')
+    stream = gzip.GzipFile(fileobj=f, mode='rb') if compressed else f
     try:
-        header = gz.read(4 * (1 + num_dims))
+        header = stream.read(4 * (1 + num_dims))
         if len(header) < 4 * (1 + num_dims):
             raise DataFileError('%s ends inside its IDX header (%d bytes of data).' % (name, len(header)))
         found_magic, *dims = struct.unpack('>%dI' % (1 + num_dims), header)
@@ -152,9 +163,12 @@ def _read_idx(f, magic, num_dims, what, name=None, on_disk=True, image_size=None
         # Python integers: numpy's int64 product of three uint32 sizes can wrap around.
         expected_bytes = math.prod(dims)
         header_text = '%s header says %s' % (name, ' x '.join(str(d) for d in dims))
-        if expected_bytes > _MAX_DEFLATE_RATIO * compressed_bytes:
+        if compressed and expected_bytes > _MAX_DEFLATE_RATIO * file_bytes:
             raise DataFileError('%s (%d bytes of data), more than a %d-byte gzip file can hold.'
-                                % (header_text, expected_bytes, compressed_bytes))
+                                % (header_text, expected_bytes, file_bytes))
+        if not compressed and expected_bytes != file_bytes - len(header):
+            raise DataFileError('%s (%d bytes of data), but the file holds %d.%s'
+                                % (header_text, expected_bytes, file_bytes - len(header), hint))
         if image_size is not None:
             if dims[1:] != [image_size, image_size]:
                 raise DataFileError('%s holds images of %d x %d pixels: expected %d x %d.'
@@ -167,29 +181,34 @@ def _read_idx(f, magic, num_dims, what, name=None, on_disk=True, image_size=None
                                 'while converting), but only %s is available.'
                                 % (header_text, _gigabytes(copies * expected_bytes), expected_bytes,
                                    copies, _gigabytes(memory)))
-        data = np.empty(expected_bytes, dtype=np.uint8)
+        try:
+            data = np.empty(expected_bytes, dtype=np.uint8)
+        except MemoryError:  # the check above knows only what the system reports
+            raise DataFileError('%s: %s of memory for its %d bytes of data could not be allocated.'
+                                % (header_text, _gigabytes(expected_bytes), expected_bytes)) from None
         view = memoryview(data)
         filled = 0
         while filled < expected_bytes:
-            count = gz.readinto(view[filled:filled + _CHUNK_BYTES])
+            count = stream.readinto(view[filled:filled + _CHUNK_BYTES])
             if not count:
                 break
             filled += count
         if filled < expected_bytes:
             raise DataFileError('%s (%d bytes of data), but the file holds only %d.'
                                 % (header_text, expected_bytes, filled))
-        if gz.read(1):
+        if stream.read(1):
             raise DataFileError('%s (%d bytes of data), but the file holds more.'
                                 % (header_text, expected_bytes))
     except EOFError as e:
         raise DataFileError('%s is truncated: the gzip stream ends early (%s).%s' % (name, e, hint)) from None
     except (OSError, zlib.error) as e:
-        raise DataFileError('%s is a damaged gzip file (%s).%s' % (name, e, hint)) from None
+        raise DataFileError('%s is a damaged %s file (%s).%s'
+                            % (name, 'gzip' if compressed else 'IDX', e, hint)) from None
     return data.reshape(dims)
 
 
 def extract_images(f):
-    """Extracts images from a gzipped IDX file object into uint8 [N, rows, cols, 1]."""
+    """Extracts images from an IDX file object, gzipped or not, into uint8 [N, rows, cols, 1]."""
     return _extract_images(f)
 
 
@@ -200,7 +219,7 @@ def _extract_images(f, image_size=None, copies=1):
 
 
 def extract_labels(f, one_hot=False, num_classes=NUM_CLASSES):
-    """Extracts labels from a gzipped IDX file object.
+    """Extracts labels from an IDX file object, gzipped or not.
 
     Returns uint8 [N] class indices, or float64 [N, num_classes] one-hot rows.
     """
@@ -209,7 +228,14 @@ def extract_labels(f, one_hot=False, num_classes=NUM_CLASSES):
     if labels.size and labels.max() >= num_classes:
         raise DataFileError('%s holds label %d, expected labels 0..%d.'
                             % (_file_name(f), labels.max(), num_classes - 1))
-    return dense_to_one_hot(labels, num_classes) if one_hot else labels
+    if not one_hot:
+        return labels
+    try:
+        return dense_to_one_hot(labels, num_classes)
+    except MemoryError:
+        raise DataFileError('%s holds %d labels: their one-hot rows (float64 [%d, %d], %s) could not be '
+                            'allocated.' % (_file_name(f), len(labels), len(labels), num_classes,
+                                            _gigabytes(8 * num_classes * len(labels)))) from None
 
 
 def check_batch_size(data_set, batch_size, examples='training examples'):
@@ -526,7 +552,8 @@ def _what_is(path):
 def _check_data_dir(directory):
     """Raises DataFileError unless directory is a directory this user can enter, or nothing yet."""
     if not directory:
-        raise DataFileError('The data directory is an empty string: expected a directory path.')
+        raise DataFileError("The data directory is an empty string: expected the directory that holds "
+                            "the MNIST files or is to receive them, such as 'MNIST_data'.")
     kind = _what_is(directory)
     if kind == 'missing':
         return
@@ -557,7 +584,7 @@ def _data_file_exists(path):
     if kind == 'missing':
         return False
     if kind != 'a file':
-        raise DataFileError('%s is %s: expected an IDX gz file, or nothing there to download it.'
+        raise DataFileError('%s is %s: expected an IDX file, or nothing there to download it.'
                             % (path, kind))
     _open_data_file(path).close()
     return True
@@ -635,8 +662,96 @@ def _download_from_mirrors(filename, path, source_url):
                 print('Giving up on %s: %s. Trying the next mirror.' % (url, e), file=sys.stderr)
     directory = os.path.dirname(path) or '.'
     raise DownloadError('Could not download %s into %s (%s). Without internet access, put the four '
-                        'files (%s) in %s by hand.'
+                        'files (%s), gzipped or not, in %s by hand.'
                         % (filename, directory, '; '.join(failures), ', '.join(FILE_NAMES), directory))
+
+
+def on_disk_names(name):
+    """The names under which read_data_sets finds `name` (one of FILE_NAMES), in the order tried.
+
+    As downloaded ('train-images-idx3-ubyte.gz'), as gunzip leaves it and as
+    torchvision keeps it in MNIST/raw/ ('train-images-idx3-ubyte'), and the
+    dotted name of many copies ('train-images.idx3-ubyte').
+    """
+    uncompressed = name[:-len('.gz')]
+    return name, uncompressed, uncompressed.replace('-idx', '.idx')
+
+
+def _find_on_disk(directory, name):
+    """The path of the first of on_disk_names(name) in directory, or None if none is there.
+
+    Raises DataFileError for one that is there but is not a readable file.
+    """
+    for form in on_disk_names(name):
+        path = os.path.join(directory, form)
+        if _data_file_exists(path):
+            return path
+    return None
+
+
+def keras_mnist_path():
+    """Where Keras keeps its copy of MNIST: $KERAS_HOME/datasets/mnist.npz, by default in ~/.keras."""
+    home = os.environ.get('KERAS_HOME') or os.path.join(os.path.expanduser('~'), '.keras')
+    return os.path.join(home, 'datasets', 'mnist.npz')
+
+
+def _why_not_keras_copy(path):
+    """'' if path is Keras's MNIST (its SHA-256 is KERAS_MNIST_SHA256); otherwise why it cannot serve."""
+    kind = _what_is(path)
+    if kind != 'a file':
+        return kind
+    digest = hashlib.sha256()
+    try:
+        with open(path, 'rb') as f:
+            for chunk in iter(lambda: f.read(_CHUNK_BYTES), b''):
+                digest.update(chunk)
+    except OSError as e:
+        return 'cannot be read: %s' % (e.strerror or e)
+    if digest.hexdigest() != KERAS_MNIST_SHA256:
+        return 'SHA-256 %s, expected %s' % (digest.hexdigest(), KERAS_MNIST_SHA256)
+    return ''
+
+
+def _keras_splits(path, one_hot):
+    """Yields (uint8 images [N, 28, 28, 1], labels) of the training split, then of the test split,
+    of Keras's mnist.npz."""
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = [npz[key] for key in ('x_train', 'y_train', 'x_test', 'y_test')]
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
+        raise DataFileError('%s cannot be read as Keras\'s MNIST: %s.' % (path, e)) from None
+    for images, labels in (arrays[:2], arrays[2:]):
+        yield images[..., np.newaxis], dense_to_one_hot(labels, NUM_CLASSES) if one_hot else labels
+
+
+def _found_note(directory, used, why_not_keras):
+    """'Found in DIR: NAME (why not read), ...': what directory holds that looks like MNIST data,
+    and why Keras's copy was not used (unless why_not_keras is '' or 'missing')."""
+    try:
+        entries = sorted(os.listdir(directory))
+    except OSError:
+        entries = None  # a mistyped directory, removed again: the message names it already
+    notes = []
+    for entry in entries or ():
+        path = os.path.join(directory, entry)
+        lower = entry.lower()
+        if path in used:
+            notes.append('%s (read)' % entry)
+        elif not any(word in lower for word in ('idx', 'ubyte', 'mnist', 'train', 't10k', '.npz')):
+            continue
+        elif os.path.isdir(path):
+            notes.append('%s (a directory: not searched)' % entry)
+        elif lower.endswith('.npz'):
+            notes.append("%s (not read: only Keras's own copy, %s, is)" % (entry, keras_mnist_path()))
+        else:
+            notes.append('%s (not one of the names read, such as %s)'
+                         % (entry, ', '.join(on_disk_names(TRAIN_IMAGES))))
+    note = ''
+    if entries is not None:
+        note = ' Found in %s: %s.' % (directory, ', '.join(notes) or 'nothing that looks like MNIST data')
+    if why_not_keras and why_not_keras != 'missing':
+        note += " Keras's copy %s is not used: %s." % (keras_mnist_path(), why_not_keras)
+    return note
 
 
 def _read_split(images_path, labels_path, one_hot, dtype):
@@ -652,6 +767,33 @@ def _read_split(images_path, labels_path, one_hot, dtype):
     return images, labels
 
 
+def _splits(train_dir, source_url, one_hot, dtype):
+    """Yields (uint8 images [N, 28, 28, 1], labels) of the training split, then of the test split.
+
+    Read from the four files in train_dir, in any of their on_disk_names,
+    downloading those missing; when none is there and no MNIST mirror delivers,
+    from Keras's verified copy. One split at a time, so the uint8 training
+    images are freed before the test file is read.
+    """
+    _check_data_dir(train_dir)
+    found = [_find_on_disk(train_dir, name) for name in FILE_NAMES]  # a bad entry fails before any download
+    try:
+        paths = [path or maybe_download(name, train_dir, source_url) for name, path in zip(FILE_NAMES, found)]
+    except DownloadError as e:
+        if any(found) or not _sources(source_url)[1]:  # Keras's copy stands in for MNIST's four files
+            raise DownloadError('%s%s' % (e, _found_note(train_dir, found, ''))) from None
+        keras = keras_mnist_path()
+        why_not_keras = _why_not_keras_copy(keras)
+        if why_not_keras:
+            raise DownloadError('%s%s' % (e, _found_note(train_dir, found, why_not_keras))) from None
+        print("Could not download MNIST into %s: reading Keras's copy, %s (its SHA-256 matches)."
+              % (train_dir, keras), file=sys.stderr)
+        yield from _keras_splits(keras, one_hot)
+        return
+    yield _read_split(paths[0], paths[1], one_hot, dtype)
+    yield _read_split(paths[2], paths[3], one_hot, dtype)
+
+
 def read_data_sets(train_dir, fake_data=False, one_hot=False, dtype=np.float32,
                    reshape=True, validation_size=5000, seed=None,
                    source_url=DEFAULT_SOURCE_URL):
@@ -659,8 +801,10 @@ def read_data_sets(train_dir, fake_data=False, one_hot=False, dtype=np.float32,
 
     Validation is the first `validation_size` training examples. Labels are
     uint8 [N] class indices, or float64 [N, 10] rows with one_hot=True (as the original).
-    Images must be 28 x 28, at least one per file. Raises DataFileError,
-    DownloadError or DataSetError with one line naming the problem.
+    Images must be 28 x 28, at least one per file. Each file may be gzipped or
+    not (see on_disk_names); with none there and no download, Keras's mnist.npz
+    serves if its SHA-256 matches. Raises DataFileError, DownloadError or
+    DataSetError with one line naming the problem (what the directory holds, for a download).
     """
     dtype = image_dtype(dtype)
     if fake_data:
@@ -669,20 +813,17 @@ def read_data_sets(train_dir, fake_data=False, one_hot=False, dtype=np.float32,
                            reshape=reshape, seed=seed)
         return Datasets(train=fake(), validation=fake(), test=fake())
 
-    _check_data_dir(train_dir)
-    for name in FILE_NAMES:  # a bad entry fails before anything is downloaded
-        _data_file_exists(os.path.join(train_dir, name))
-    paths = [maybe_download(name, train_dir, source_url) for name in FILE_NAMES]
     options = dict(dtype=dtype, reshape=reshape, seed=seed)
     # One split at a time, so the uint8 training images are freed before the
     # test file is read: peak memory stays near the float32 arrays themselves.
-    train_images, train_labels = _read_split(paths[0], paths[1], one_hot, dtype)
+    splits = _splits(train_dir, source_url, one_hot, dtype)
+    train_images, train_labels = next(splits)
     if not 0 <= validation_size <= len(train_images):
         raise DataSetError('validation_size %d: expected a value between 0 and %d, the number of '
                            'training images.' % (validation_size, len(train_images)))
     validation = DataSet(train_images[:validation_size], train_labels[:validation_size], **options)
     train = DataSet(train_images[validation_size:], train_labels[validation_size:], **options)
     del train_images, train_labels
-    test = DataSet(*_read_split(paths[2], paths[3], one_hot, dtype), **options)
+    test = DataSet(*next(splits), **options)
     return Datasets(train=train, validation=validation, test=test)
 

@@ -496,9 +496,9 @@ def parser():
                    help='Number of units in hidden layer 2 (fully_connected).')
     p.add_argument('--keep_prob', type=cli.keep_probability, default=defaults.keep_prob,
                    help='Dropout keep probability while training (cnn).')
-    p.add_argument('--data_dir', default=defaults.data_dir,
-                   help='Directory with the four MNIST .gz files; they are downloaded there '
-                        'if missing.')
+    p.add_argument('--data_dir', type=cli.data_dir, default=defaults.data_dir,
+                   help='Directory with the four MNIST files (gzipped or not); they are '
+                        'downloaded there if missing.')
     p.add_argument('--log_dir', default=defaults.log_dir,
                    help='The chief\'s directory for checkpoints and summaries; a restarted '
                         'chief resumes from the latest checkpoint there.')

@@ -1,4 +1,4 @@
-"""TF_CPP_MIN_LOG_LEVEL applied to the lines TensorFlow writes before it reads it (imports no TensorFlow).
+"""The first TensorFlow import: its C++ startup notices filtered, Ctrl-C during it one line (imports no TF).
 
 Importing TensorFlow 2.21 (Linux, CPU) writes these lines, twice (two of its
 shared libraries each carry a copy of absl's logging):
@@ -24,6 +24,12 @@ in order. Being a separate process, the filter still forwards what it has read
 if TensorFlow aborts the process. TF_CPP_MIN_LOG_LEVEL=0 turns it off.
 A program that imports tensorflow before mnist gets TensorFlow's lines as usual,
 and so does Windows (platforms.CAN_FILTER_STDERR), where the filter is untested.
+
+Ctrl-C during that import (the first seconds of every script) stops the
+process with one line, INTERRUPTED, and exit status 130, as Ctrl-C does later
+on, instead of a KeyboardInterrupt traceback from deep inside TensorFlow. The
+filter process runs in a session of its own, out of reach of the terminal's
+Ctrl-C (sent to the whole foreground process group): it ends when the import does.
 """
 import contextlib
 import importlib.abc
@@ -40,6 +46,7 @@ ABSL_NOTICE = b'WARNING: All log messages before absl::InitializeLog() is called
 # thread id, file:line]
 LOG_LINE = re.compile(rb'([IWEF])\d{4} \d\d:\d\d:\d+\.\d+ +\d+ [^ \]]+:\d+\] ')
 SEVERITY = {b'I': 0, b'W': 1, b'E': 2, b'F': 3}
+INTERRUPTED = 'Interrupted while starting (importing TensorFlow).'
 
 # The filter process: copy_lines from stdin to stdout. argv: the directory holding mnist/, the level.
 _FILTER_PROGRAM = ('import sys; sys.path.insert(0, sys.argv[1]); from mnist import startup_log; '
@@ -74,7 +81,14 @@ def copy_lines(source, sink, min_level):
 
 @contextlib.contextmanager
 def filtered_stderr(min_level):
-    """Sends file descriptor 2 through the filter process while the block runs, then restores it."""
+    """Sends file descriptor 2 through the filter process while the block runs, then restores it.
+
+    min_level 0 or less hides nothing, so then no filter is started; nor is
+    one where file descriptors cannot be swapped so (platforms.CAN_FILTER_STDERR).
+    """
+    if min_level <= 0 or not platforms.CAN_FILTER_STDERR:
+        yield
+        return
     try:
         os.fstat(2)
     except OSError:  # no stderr at all: nothing to filter
@@ -88,7 +102,7 @@ def filtered_stderr(min_level):
     try:
         child = subprocess.Popen([sys.executable, '-c', _FILTER_PROGRAM, package_parent,
                                   str(min_level)], stdin=read_end, stdout=real_stderr,
-                                 stderr=real_stderr)
+                                 stderr=real_stderr, start_new_session=True)
     except OSError:
         os.close(read_end)
         os.close(write_end)
@@ -112,7 +126,7 @@ def filtered_stderr(min_level):
 
 
 class _FilteredLoader(importlib.abc.Loader):
-    """Runs the real loader's exec_module under filtered_stderr."""
+    """Runs the real loader's exec_module under filtered_stderr; Ctrl-C there exits 130 with one line."""
 
     def __init__(self, loader):
         self._loader = loader
@@ -122,8 +136,12 @@ class _FilteredLoader(importlib.abc.Loader):
 
     def exec_module(self, module):
         module.__loader__ = module.__spec__.loader = self._loader
-        with filtered_stderr(min_log_level()):
-            self._loader.exec_module(module)
+        try:
+            with filtered_stderr(min_log_level()):
+                self._loader.exec_module(module)
+        except KeyboardInterrupt:
+            print(INTERRUPTED, file=sys.stderr)
+            raise SystemExit(130) from None
 
 
 class _FirstTensorFlowImport(importlib.abc.MetaPathFinder):
@@ -140,9 +158,8 @@ class _FirstTensorFlowImport(importlib.abc.MetaPathFinder):
 
 
 def filter_first_tensorflow_import():
-    """Makes the process's first `import tensorflow` run under filtered_stderr (if it is still to come)."""
-    if (min_log_level() <= 0 or 'tensorflow' in sys.modules or not sys.executable
-            or not platforms.CAN_FILTER_STDERR):
+    """Makes the process's first `import tensorflow` (if still to come) run under _FilteredLoader."""
+    if 'tensorflow' in sys.modules or not sys.executable:
         return
     if not any(isinstance(finder, _FirstTensorFlowImport) for finder in sys.meta_path):
         sys.meta_path.insert(0, _FirstTensorFlowImport())

@@ -40,7 +40,8 @@ def parse_flags(argv=None):
     parser.add_argument('--checkpoint', default=None,
                         help='A checkpoint path (e.g. LOG_DIR/model.ckpt-1000); default: the newest '
                              'readable one in --log_dir.')
-    parser.add_argument('--data_dir', default='MNIST_data', help='Directory with the MNIST .gz files.')
+    parser.add_argument('--data_dir', type=cli.data_dir, default='MNIST_data',
+                        help='Directory with the MNIST files.')
     parser.add_argument('--fake_data', action='store_true', help='Evaluate on fake data.')
     parser.add_argument('--mixed_precision', action='store_true',
                         help='Evaluate as a --mixed_precision training run did, to get its figures.')

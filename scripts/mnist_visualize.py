@@ -22,7 +22,7 @@ FLAGS = {
     'log_dir': dict(required=True, default=argparse.SUPPRESS,
                     help='The training run\'s --log_dir (checkpoints, events).'),
     'checkpoint': dict(default=None, help='A checkpoint path; default: the newest in --log_dir.'),
-    'data_dir': dict(default='MNIST_data', help='Directory with the four MNIST .gz files.'),
+    'data_dir': dict(type=cli.data_dir, default='MNIST_data', help='Directory with the four MNIST files.'),
     'count': dict(type=cli.positive_int, default=30, help='How many images to show at most.'),
     'class_names': dict(default='digits', choices=sorted(visualize.CLASS_NAMES),
                         help='Names of the 10 classes: digits, or fashion for Fashion-MNIST.'),

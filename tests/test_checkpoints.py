@@ -209,29 +209,55 @@ def test_learning_rates_that_cannot_train_are_refused_when_parsed(value, tmp_pat
 
 def test_a_save_on_a_full_disk_leaves_the_previous_checkpoint_latest(separable_data_sets, tmp_path):
     with tmpfs(tmp_path / 'disk', 'size=2m') as disk:
-        log_dir = disk / 'run'
+        log_dir = disk / 'A' / 'Big' / 'Run'  # the message keeps the capitals
         train_set = separable_data_sets.train
         next_batch, calls = train_set.next_batch, []
 
         def filling_next_batch(*args):
             calls.append(1)
             if len(calls) == 30:  # after the save at step 20, the disk fills up
-                with open(disk / 'filler', 'wb') as f, contextlib.suppress(OSError):
-                    while True:
-                        f.write(b'\0' * 65536)
-                        f.flush()
+                fill(disk)
             return next_batch(*args)
         train_set.next_batch = filling_next_batch
-        with pytest.raises(checkpoints.CheckpointError,
-                           match=r'could not save .*model.ckpt-40: .*The latest checkpoint is still '
-                                 r'.*model.ckpt-20'):
+        with pytest.raises(checkpoints.CheckpointError) as raised:
             train('softmax', log_dir, separable_data_sets, max_steps=60)
+        assert str(raised.value) == ('could not save %s: No space left on device. The latest checkpoint '
+                                     'is still %s.' % (log_dir / 'model.ckpt-40', log_dir / 'model.ckpt-20'))
         assert steps_on_disk(log_dir) == [20]
         assert not [name for name in os.listdir(log_dir) if name.startswith('model.ckpt-40')]
         assert state_file(log_dir)[0] == str(log_dir / 'model.ckpt-20')
         os.remove(disk / 'filler')
         train_set.next_batch = next_batch
         assert resume(log_dir, separable_data_sets, 40)['global_step'] == 40
+
+
+def fill(disk):
+    """Writes a file into `disk` until the file system is full; returns its path."""
+    path = disk / 'filler'
+    with open(path, 'wb') as f, contextlib.suppress(OSError):
+        while True:
+            f.write(b'\0' * 65536)
+            f.flush()
+    return path
+
+
+def test_resume_on_a_full_disk_is_one_line_and_keeps_the_checkpoints(tmp_path):
+    with tmpfs(tmp_path / 'disk', 'size=4m') as disk:
+        log_dir = disk / 'run'
+        flags = ['--fake_data', '--log_dir', str(log_dir), '--batch_size', '10']
+        assert run_script('mnist_softmax.py', *flags, '--max_steps', '20').returncode == 0
+        before = {name: (log_dir / name).read_bytes() for name in os.listdir(log_dir)}
+        filler = fill(disk)
+        result = run_script('mnist_softmax.py', *flags, '--max_steps', '40', '--resume')
+        assert result.returncode == 1
+        assert result.stderr.strip().splitlines() == [
+            'error: --log_dir %s has no room for 1024 KiB: No space left on device. Free some space or '
+            'choose another --log_dir.' % log_dir]
+        assert {name: (log_dir / name).read_bytes() for name in os.listdir(log_dir)} == before
+        os.remove(filler)
+        resumed = run_script('mnist_softmax.py', *flags, '--max_steps', '40', '--resume')
+        assert resumed.returncode == 0, resumed.stderr
+        assert steps_on_disk(log_dir) == [40, 20]
 
 
 def test_log_dir_on_a_read_only_file_system_is_one_line(read_only_dir):

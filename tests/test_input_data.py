@@ -49,6 +49,13 @@ def local_network_only(monkeypatch):
     monkeypatch.setattr(input_data.urllib.request, 'urlopen', urlopen)
 
 
+@pytest.fixture(autouse=True)
+def no_keras_copy(monkeypatch, tmp_path):
+    """Points KERAS_HOME at an empty directory: a user's ~/.keras/datasets/mnist.npz plays no part."""
+    monkeypatch.setenv('KERAS_HOME', str(tmp_path / 'keras_home'))
+    return tmp_path / 'keras_home' / 'datasets' / 'mnist.npz'
+
+
 def read(directory, validation_size=10, **kwargs):
     """read_data_sets with a validation split that fits the tiny fixture data."""
     return input_data.read_data_sets(str(directory), validation_size=validation_size, **kwargs)
@@ -515,6 +522,37 @@ def test_data_larger_than_memory_is_refused_before_allocating(mnist_dir):
     assert message.endswith(' GB is available.')
 
 
+# Reads a directory with one-hot labels under an address-space limit 512 MiB above what the child
+# already holds (as `ulimit -v` would set it); a DataFileError prints its message and exits 3.
+ONE_HOT_UNDER_A_LIMIT_CHILD = r"""
+import resource, sys
+from mnist import input_data
+with open('/proc/self/status') as f:
+    held = next(int(line.split()[1]) * 1024 for line in f if line.startswith('VmSize:'))
+resource.setrlimit(resource.RLIMIT_AS, (held + (512 << 20), resource.RLIM_INFINITY))
+try:
+    input_data.read_data_sets(sys.argv[1], one_hot=True, validation_size=10)
+except input_data.DataFileError as e:
+    print(e)
+    sys.exit(3)
+"""
+
+
+@pytest.mark.skipif(not os.path.exists('/proc/self/status'), reason='needs /proc/self/status')
+def test_memory_error_while_reading_is_one_line_naming_the_allocation(mnist_dir):
+    """20 million labels (an honest 20 MB of data) pass every check, but their one-hot rows need
+    1.6 GB: under the limit that allocation really fails, and the MemoryError becomes one line."""
+    count = 20_000_000
+    path = os.path.join(mnist_dir.directory, TRAIN_LABELS)
+    write_idx(path, np.random.default_rng(0).integers(0, 10, count, dtype=np.uint8))
+    child = subprocess.run([sys.executable, '-c', ONE_HOT_UNDER_A_LIMIT_CHILD, mnist_dir.directory],
+                           env=child_env(), capture_output=True, text=True, timeout=120)
+    assert child.returncode == 3, child.stderr
+    assert child.stdout.strip().splitlines()[-1] == (
+        '%s holds %d labels: their one-hot rows (float64 [%d, 10], 1.6 GB) could not be allocated.'
+        % (path, count, count))
+
+
 # ---------------------------------------------------------------- bad directories and entries
 
 # Reads a directory with read_data_sets, as the user id and group id given after it, if any
@@ -572,7 +610,8 @@ def data_error(directory, **kwargs):
 
 
 def test_data_dir_empty_string():
-    assert data_error('') == 'The data directory is an empty string: expected a directory path.'
+    assert data_error('') == ("The data directory is an empty string: expected the directory that holds "
+                              "the MNIST files or is to receive them, such as 'MNIST_data'.")
 
 
 def test_data_dir_is_a_file(tmp_path):
@@ -618,7 +657,7 @@ def test_data_file_name_is_not_a_file(mirrors, mnist_dir, tmp_path, kind):
     os.remove(path)
     what = make_entry(path, kind, tmp_path)
     message = data_error(mnist_dir.directory, source_url=mirrors.urls[0])
-    assert message == '%s is %s: expected an IDX gz file, or nothing there to download it.' % (path, what)
+    assert message == '%s is %s: expected an IDX file, or nothing there to download it.' % (path, what)
     assert mirrors.server.requests == []
     with pytest.raises(input_data.DataFileError, match=str(path)):
         input_data.maybe_download(TEST_LABELS, mnist_dir.directory, mirrors.urls[0])
@@ -947,9 +986,10 @@ def test_network_failure_gives_one_line_with_the_by_hand_hint(mirrors, tmp_path)
     message = download_error(tmp_path, mirrors.urls[0])
     assert '\n' not in message
     assert message == ('Could not download %s into %s (%s: HTTP 404 Not Found; %s: HTTP 404 Not Found). '
-                       'Without internet access, put the four files (%s) in %s by hand.'
+                       'Without internet access, put the four files (%s), gzipped or not, in %s by hand. '
+                       'Found in %s: nothing that looks like MNIST data.'
                        % (TRAIN_IMAGES, tmp_path, mirrors.urls[0] + TRAIN_IMAGES,
-                          mirrors.urls[1] + TRAIN_IMAGES, ', '.join(FILE_NAMES), tmp_path))
+                          mirrors.urls[1] + TRAIN_IMAGES, ', '.join(FILE_NAMES), tmp_path, tmp_path))
 
 
 def test_downloaded_images_of_the_wrong_size_are_not_kept(mirrors, tmp_path, capsys):
@@ -1146,3 +1186,116 @@ def test_fashion_mnist():
     train_share = data.train.labels.sum(axis=0) / 55000
     assert np.all((train_share > 0.09) & (train_share < 0.11)), train_share
     np.testing.assert_array_equal(data.test.labels.sum(axis=0), 1000)
+
+
+# ---------------------------------------------------------------- MNIST already on disk, in other forms
+
+def gunzip_into(directory, source, rename):
+    """Writes each of the four gz files of `source` into directory uncompressed, as rename(name) names it."""
+    os.makedirs(directory, exist_ok=True)
+    for name in FILE_NAMES:
+        with gzip.open(os.path.join(source, name)) as f:
+            (directory / rename(name)).write_bytes(f.read())
+
+
+def assert_reads_as(data, arrays):
+    np.testing.assert_array_equal(data.validation.images[..., 0], arrays.train_images[:10])
+    np.testing.assert_array_equal(data.train.images[..., 0], arrays.train_images[10:])
+    np.testing.assert_array_equal(data.train.labels, arrays.train_labels[10:])
+    np.testing.assert_array_equal(data.test.images[..., 0], arrays.test_images)
+    np.testing.assert_array_equal(data.test.labels, arrays.test_labels)
+
+
+@pytest.mark.parametrize('form', [1, 2], ids=['uncompressed', 'dotted'])
+def test_uncompressed_and_dotted_names_are_read_without_a_download(form, mirrors, mnist_dir, tmp_path):
+    directory = tmp_path / 'raw'
+    gunzip_into(directory, mnist_dir.directory, lambda name: input_data.on_disk_names(name)[form])
+    names = [input_data.on_disk_names(name)[form] for name in FILE_NAMES]
+    assert sorted(os.listdir(directory)) == sorted(names)
+    assert_reads_as(read(directory, dtype=np.uint8, reshape=False), mnist_dir)
+    assert mirrors.server.requests == []
+
+
+def test_a_torchvision_raw_directory_is_read(mirrors, mnist_dir, tmp_path):
+    """torchvision's MNIST/raw/ holds each file both gzipped and not; the other forms mix, file by file."""
+    raw = tmp_path / 'MNIST' / 'raw'
+    gunzip_into(raw, mnist_dir.directory, lambda name: name[:-len('.gz')])
+    for name in FILE_NAMES:
+        shutil.copy(os.path.join(mnist_dir.directory, name), raw)
+    assert_reads_as(read(raw, dtype=np.uint8, reshape=False), mnist_dir)
+    mixed = tmp_path / 'mixed'
+    gunzip_into(mixed, mnist_dir.directory, lambda name: input_data.on_disk_names(name)[2])
+    os.remove(mixed / input_data.on_disk_names(TEST_IMAGES)[2])
+    shutil.copy(os.path.join(mnist_dir.directory, TEST_IMAGES), mixed)
+    assert_reads_as(read(mixed, dtype=np.uint8, reshape=False), mnist_dir)
+    assert mirrors.server.requests == []
+
+
+def test_a_truncated_uncompressed_file_is_one_line_from_its_header(mnist_dir, tmp_path):
+    directory = tmp_path / 'raw'
+    gunzip_into(directory, mnist_dir.directory, lambda name: name[:-len('.gz')])
+    path = directory / 'train-images-idx3-ubyte'
+    path.write_bytes(path.read_bytes()[:-100])
+    assert read_error(directory) == (
+        '%s header says 60 x 28 x 28 (47040 bytes of data), but the file holds 46940. Delete it and '
+        'run again to download a fresh copy.' % path)
+    path.write_bytes(b'<html>Not found</html>')
+    assert read_error(directory).startswith("%s is not a gzip or IDX file: it starts with b'<html>" % path)
+
+
+def test_a_failed_download_lists_what_the_directory_holds_and_why_it_was_not_read(mirrors, mnist_dir,
+                                                                                 tmp_path):
+    directory = tmp_path / 'data'
+    os.makedirs(directory / 'MNIST' / 'raw')  # torchvision's root given instead of its MNIST/raw
+    shutil.copy(os.path.join(mnist_dir.directory, TRAIN_LABELS), directory)
+    (directory / 'train-images-idx3-ubyte.zip').write_bytes(b'PK')
+    (directory / 'mnist.npz').write_bytes(b'PK')
+    (directory / 'notes.txt').write_text('unrelated')
+    message = download_error(directory, mirrors.urls[0])
+    assert message.endswith(
+        'Found in %s: MNIST (a directory: not searched), mnist.npz (not read: only Keras\'s own copy, %s, '
+        'is), train-images-idx3-ubyte.zip (not one of the names read, such as train-images-idx3-ubyte.gz, '
+        'train-images-idx3-ubyte, train-images.idx3-ubyte), train-labels-idx1-ubyte.gz (read).'
+        % (directory, input_data.keras_mnist_path()))
+
+
+def write_keras_npz(path, arrays):
+    """Writes arrays (MnistArrays) as Keras's mnist.npz lays them out; returns the file's SHA-256."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'wb') as f:
+        np.savez_compressed(f, x_train=arrays.train_images, y_train=arrays.train_labels,
+                            x_test=arrays.test_images, y_test=arrays.test_labels)
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_keras_copy_serves_when_nothing_is_there_and_no_download_works(mirrors, mnist_dir, no_keras_copy,
+                                                                      tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(input_data, 'KERAS_MNIST_SHA256', write_keras_npz(no_keras_copy, mnist_dir))
+    directory = tmp_path / 'new' / 'data'
+    data = read(directory, dtype=np.uint8, reshape=False, source_url=mirrors.urls[0])
+    assert_reads_as(data, mnist_dir)
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "Could not download MNIST into %s: reading Keras's copy, %s (its SHA-256 matches)."
+        % (directory, no_keras_copy))
+    assert not os.path.exists(tmp_path / 'new')  # the directories made for the download are gone
+    one_hot = read(directory, one_hot=True, source_url=mirrors.urls[0])
+    np.testing.assert_array_equal(one_hot.test.labels.argmax(axis=1), mnist_dir.test_labels)
+    assert one_hot.test.images.shape == (20, 784) and one_hot.test.images.max() <= 1
+
+
+def test_keras_copy_with_another_checksum_is_not_used_and_named(mirrors, mnist_dir, no_keras_copy, tmp_path):
+    digest = write_keras_npz(no_keras_copy, mnist_dir)
+    message = download_error(tmp_path / 'data', mirrors.urls[0])
+    assert message.endswith("Keras's copy %s is not used: SHA-256 %s, expected %s."
+                            % (no_keras_copy, digest, input_data.KERAS_MNIST_SHA256))
+
+
+def test_keras_copy_does_not_stand_in_for_some_files_or_for_other_data(mirrors, mnist_dir, no_keras_copy,
+                                                                        tmp_path, monkeypatch):
+    monkeypatch.setattr(input_data, 'KERAS_MNIST_SHA256', write_keras_npz(no_keras_copy, mnist_dir))
+    directory = tmp_path / 'data'
+    directory.mkdir()
+    shutil.copy(os.path.join(mnist_dir.directory, TRAIN_IMAGES), directory)
+    assert 'Keras' not in download_error(directory, mirrors.urls[0]).split('Found in')[0]
+    with pytest.raises(input_data.DownloadError):
+        read(tmp_path / 'other', source_url=mirrors.server.base_url + 'fashion/')

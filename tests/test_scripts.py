@@ -1,5 +1,6 @@
 """The scripts end to end, as a user runs them: flags, log lines, kill and resume, evaluation."""
 import glob
+import gzip
 import os
 import re
 import signal
@@ -10,8 +11,8 @@ import time
 import numpy as np
 import pytest
 
-from conftest import write_mnist_dir
-from mnist import cli
+from conftest import FILE_NAMES, write_mnist_dir
+from mnist import cli, input_data
 
 import tensorflow as tf
 
@@ -20,10 +21,10 @@ STEP_LINE = re.compile(r'^Step \d+: loss = \d+\.\d\d \(\d+\.\d{3} sec\)$')
 EVAL_LINE = re.compile(r'^  Num examples: (\d+)  Num correct: (\d+)  Precision @ 1: (\d\.\d{4})$')
 
 
-def run_script(name, *args, timeout=240):
-    """Runs scripts/<name> with args; returns the CompletedProcess (text output)."""
+def run_script(name, *args, timeout=240, env=None):
+    """Runs scripts/<name> with args (and env, if given); returns the CompletedProcess (text output)."""
     return subprocess.run([sys.executable, os.path.join(ROOT, 'scripts', name), *args],
-                          capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+                          capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env)
 
 
 def test_fully_connected_feed_prints_the_tutorial_lines_and_eval_matches(tmp_path):
@@ -176,6 +177,35 @@ def test_values_that_cannot_work_are_refused_in_one_line(script, flag, value, ex
     assert exit.value.code == 2
     assert capsys.readouterr().err.splitlines()[-1].endswith(
         "error: argument %s: expected %s, got '%s'" % (flag, expected, value))
+
+
+@pytest.mark.parametrize('script,flag', [('fully_connected_feed', '--input_data_dir'),
+                                         ('mnist_softmax', '--data_dir'), ('mnist_eval', '--data_dir')])
+def test_an_empty_data_dir_is_refused_naming_the_flag(script, flag, capsys):
+    with pytest.raises(SystemExit) as exit:
+        cli.load_script(script).parse_flags([flag, ''])
+    assert exit.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith(
+        "error: argument %s: expected the directory that holds the MNIST files or is to receive them "
+        "(the default is MNIST_data), got ''" % ('--input_data_dir/--data_dir' if flag == '--input_data_dir'
+                                                 else flag))
+
+
+def test_a_directory_of_uncompressed_dotted_files_trains_offline(tmp_path):
+    """No network is needed: a download would go to a proxy on a closed local port, and fail."""
+    mnist_dir = write_mnist_dir(str(tmp_path / 'gz'), num_train=5100, num_test=20)
+    os.makedirs(tmp_path / 'dotted')
+    for name in FILE_NAMES:
+        with gzip.open(os.path.join(mnist_dir.directory, name)) as f:
+            (tmp_path / 'dotted' / input_data.on_disk_names(name)[2]).write_bytes(f.read())
+    result = run_script('mnist_softmax.py', '--data_dir', str(tmp_path / 'dotted'), '--max_steps', '5',
+                        '--log_dir', str(tmp_path / 'log'),
+                        env=dict(os.environ, https_proxy='http://127.0.0.1:9', http_proxy='http://127.0.0.1:9'))
+    assert result.returncode == 0, result.stderr
+    assert 'Extracting %s' % (tmp_path / 'dotted' / 'train-images.idx3-ubyte') in result.stdout
+    assert 'Downloading' not in result.stderr
+    assert sorted(os.listdir(tmp_path / 'dotted')) == sorted(input_data.on_disk_names(name)[2]
+                                                             for name in FILE_NAMES)
 
 
 def test_batch_larger_than_the_training_split_is_one_line(tmp_path):

@@ -1,8 +1,10 @@
 """TensorFlow's C++ startup notices stay off a script's stderr; errors and warnings still pass."""
 import io
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -62,6 +64,25 @@ def test_an_error_during_the_import_passes_the_filter(tmp_path):
     assert 'an info notice' not in run.stderr
     assert 'loader.cc:7] an error' in run.stderr
     assert 'ImportError: broken install' in run.stderr
+
+
+@pytest.mark.parametrize('level', ['2', '0'])
+def test_ctrl_c_while_tensorflow_is_imported_is_one_line_and_exit_130(level, tmp_path):
+    log_dir = tmp_path / 'log'
+    script = subprocess.Popen(
+        [sys.executable, 'scripts/mnist_softmax.py', '--fake_data', '--log_dir', str(log_dir)],
+        cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT, TF_CPP_MIN_LOG_LEVEL=level),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    # TensorFlow's C++ library is loaded early in its import; the Python part takes seconds more.
+    while 'libtensorflow_framework' not in open('/proc/%d/maps' % script.pid).read():
+        assert script.poll() is None, script.communicate()
+        time.sleep(0.01)
+    os.killpg(script.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
+    out, err = script.communicate(timeout=120)
+    assert script.returncode == 130
+    assert [line for line in err.splitlines() if line.strip() and not startup_lines(line)] == [
+        startup_log.INTERRUPTED]
+    assert out == '' and not log_dir.exists()
 
 
 @pytest.mark.parametrize('level, kept', [

@@ -2,6 +2,7 @@
 renames (one test per table entry, in-process), and the runner's own errors and tracebacks."""
 import os
 import shutil
+import socket
 import subprocess
 import sys
 
@@ -397,6 +398,32 @@ def test_program_exception_shows_the_programs_traceback(tmp_path):
         '    return open(path)',
         "FileNotFoundError: [Errno 2] No such file or directory: 'no_such_file.txt'"]
     assert error_lines(result.stderr) == []
+
+
+def test_data_that_cannot_be_read_or_downloaded_is_one_line_naming_the_programs_line(tmp_path):
+    with socket.socket() as closed:  # a local port that nothing listens on: no network
+        closed.bind(('127.0.0.1', 0))
+        url = 'http://127.0.0.1:%d/' % closed.getsockname()[1]
+    program = tmp_path / 'reads.py'
+    program.write_text('import sys\n'
+                       'from tensorflow.examples.tutorials.mnist import input_data\n\n'
+                       'mnist = input_data.read_data_sets(sys.argv[1], source_url=sys.argv[2])\n')
+    result = run(['-m', 'mnist.tf1', str(program), str(tmp_path / 'data'), url], tmp_path)
+    assert result.returncode == 1
+    assert 'Traceback' not in result.stderr
+    [line] = error_lines(result.stderr)
+    assert line.startswith('error: %s, line 4: Could not download train-images-idx3-ubyte.gz into %s (%s'
+                           % (program, tmp_path / 'data', url))
+
+    os.makedirs(tmp_path / 'html')
+    for name in FILE_NAMES:
+        (tmp_path / 'html' / name).write_text('<html>Not found</html>')
+    result = run(['-m', 'mnist.tf1', str(program), str(tmp_path / 'html'), url], tmp_path)
+    assert result.returncode == 1
+    assert 'Traceback' not in result.stderr
+    [line] = error_lines(result.stderr)
+    assert line.startswith('error: %s, line 4: %s is not a gzip file'
+                           % (program, tmp_path / 'html' / FILE_NAMES[0]))
 
 
 def test_runner_passes_argv_and_exit_code_and_prints_no_deprecation_warnings_of_its_own(tmp_path):

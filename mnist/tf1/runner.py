@@ -6,9 +6,11 @@ without printing TensorFlow's deprecation warnings about that, and installs the
 module map of modules.py, and reads NumPy integer scalars as NumPy 1 programs
 expect (numpy1.py). run_script() runs the program with its own sys.argv,
 a Python 2 program translated in memory (python2.py).
-main() reports the runner's errors (RunnerError) as one line `error: ...`
-and the program's own exceptions as `python PROGRAM.py` would: its
-traceback, without the runner's frames, and exit status 1.
+main() reports the runner's errors (RunnerError) and data that cannot be
+read or downloaded (input_data's DataFileError and DownloadError: the
+environment's problem, not the program's) as one line `error: ...` naming the
+program's line, and the program's own exceptions as `python PROGRAM.py` would:
+its traceback, without the runner's frames, and exit status 1.
 """
 import builtins
 import os
@@ -17,6 +19,7 @@ import sys
 import traceback
 import types
 
+from mnist import input_data
 from mnist.tf1 import figures, python2
 from mnist.tf1.errors import ProgramNotFoundError, RunnerError
 
@@ -112,7 +115,7 @@ def main(argv=None):
     path = argv[0]
     try:
         run_script(path, argv[1:], figures_dir)
-    except RunnerError as e:
+    except (RunnerError, input_data.DataFileError, input_data.DownloadError) as e:
         print('error: %s%s' % (_where(e.__traceback__, path), e), file=sys.stderr)
         return 1
     except (Exception, KeyboardInterrupt) as e:
