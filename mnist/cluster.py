@@ -198,8 +198,11 @@ def main(argv=None):
     parser.add_argument('--timeout', type=positive_float, default=3600.0,
                         help='Seconds after which every task is stopped and the run fails.')
     args, flags = parser.parse_known_args(argv)
-    # SIGTERM, as from `timeout` or a job scheduler, stops the tasks like Ctrl-C does.
+    # SIGTERM, as from `timeout` or a job scheduler, stops the tasks like Ctrl-C does. Ctrl-C
+    # itself is set too: a launcher started with SIGINT ignored (nohup, `&` in a script, and the
+    # tasks it starts, which inherit that) would otherwise never pass it on.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         codes = run_cluster(args.ps, args.workers, flags, args.timeout)
     except ValueError as e:

@@ -355,11 +355,17 @@ def test_the_chiefs_log_dir_is_checked_before_it_starts_serving(case, tmp_path, 
         s.bind(('0.0.0.0', int(worker_hosts.split(':')[1])))
 
 
+def _ignore_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def test_launcher_forwards_ctrl_c_and_leaves_no_task_running(tmp_path):
+    # Started with SIGINT ignored, as `nohup` and `&` in a script start a program (and as the
+    # whole test run is started that way, the launcher inherited it and never stopped).
     launcher = subprocess.Popen(
         [sys.executable, '-m', 'mnist.cluster', '--timeout', '120', *FAKE, '--train_steps', '1000000',
          '--log_dir', str(tmp_path / 'log')],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT, preexec_fn=_ignore_sigint)
     pids = []
     try:
         lines = []
