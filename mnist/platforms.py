@@ -88,7 +88,9 @@ class _OwnerFileLock:
         with warnings.catch_warnings():  # its import warns, off Windows, that only soft locks exist
             warnings.simplefilter('ignore')
             import filelock
-        self._lock = filelock.SoftFileLock(path + '.owner', timeout=0)
+        # Not timeout=0: filelock before 4.3 (all there is for Python 3.10) removes a dead
+        # owner's file in one attempt and takes the lock only in the next, 50 ms on.
+        self._lock = filelock.SoftFileLock(path + '.owner', timeout=1)
         try:
             self._lock.acquire()
         except filelock.Timeout:

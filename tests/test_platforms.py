@@ -246,11 +246,13 @@ def test_windows_file_name_characters(path, character):
 def test_a_log_dir_windows_cannot_name_is_one_line_before_any_work(monkeypatch, tmp_path):
     monkeypatch.setattr(platforms, 'forbidden_character',
                         functools.partial(platforms.forbidden_character, system='win32'))
-    bad = str(tmp_path / 'runs*')
+    monkeypatch.chdir(tmp_path)
+    bad = 'C:\\Users\\Zoë\\my runs*'  # as a Windows user types it: drive, backslashes, a space
     with pytest.raises(paths.PathError) as raised:
         paths.writable_dir(bad, '--log_dir')
-    assert str(raised.value) == "--log_dir %s: Windows does not allow '*' in file names." % bad
-    assert not os.path.exists(bad)
+    assert str(raised.value) == ("--log_dir C:\\Users\\Zoë\\my runs*: Windows does not allow '*' in "
+                                 'file names.')
+    assert os.listdir(tmp_path) == []  # refused before anything was made
 
 
 def write_cgroups(tmp_path, cgroup_lines, files):
