@@ -7,21 +7,47 @@ bright (1.0) on a black (0.0) background. `normalize` does the same to a
 picture of any size and polarity, and `read_digit` to an image file (PNG,
 JPEG, anything Pillow reads; grayscale or colour, with or without alpha).
 
-Pure numpy and Pillow; imports no TensorFlow.
+First `find_ink` tells the digit's ink from the paper, as a phone photo
+needs: the paper's brightness is estimated everywhere (light that changes
+across the picture, a shadow), a pixel's ink is how much darker than the
+paper there it is, relative to the paper (so a faint pencil digit on dim
+paper is still ink), and long straight lines (squared or ruled paper),
+specks and marks apart from the digit are dropped. A drawn or scanned digit
+on a plain background comes through unchanged.
+
+Pure numpy, Pillow and scipy.ndimage; imports no TensorFlow.
 """
 import dataclasses
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
+from scipy import ndimage
 
 IMAGE_SIZE = 28          # the field, as mnist.layers.IMAGE_SIZE
 BOX_SIZE = 20            # the longer side of the ink after scaling
 # A pixel is ink when it stands out from the background by at least this share of the
 # strongest ink: faint paper texture, shadows and JPEG ringing stay out of the bounding box.
 INK_LEVEL = 0.1
-# Below this contrast (on a 0..1 scale) between the background and the strongest ink,
-# the picture is blank: there is nothing to classify.
-MIN_CONTRAST = 0.1
+# Below this contrast between the paper and the strongest ink, relative to the paper's
+# brightness, the picture is blank: there is nothing to classify.
+MIN_CONTRAST = 0.05
+# The paper and the digit are found in a copy whose longer side is at most this many
+# pixels: large photos are area-averaged down to it, which also averages out their noise.
+WORK_SIZE = 400
+# The paper's brightness is the picture with every dark mark narrower than this share of
+# the picture's shorter side filled in (a closing): wider than any stroke, narrower than
+# the changes of light.
+PAPER_WINDOW = 0.3
+# A line of the paper (squared or ruled) is straight for at least this share of the
+# picture's width (or height) and goes on across at least ACROSS of it: a digit, however
+# long its strokes, leaves a margin.
+LINE_LENGTH = 0.8
+ACROSS = 0.95
+# A separate piece of ink with less than this share of the digit's ink is a speck.
+SPECK_SHARE = 0.03
+# Pieces of ink within this share of the digit's size from it belong to it (a broken
+# stroke, a 5's flag); pieces further away are other marks.
+NEAR_SHARE = 0.15
 
 
 class ImageError(ValueError):
@@ -29,10 +55,32 @@ class ImageError(ValueError):
 
 
 @dataclasses.dataclass
+class Ink:
+    """Where a picture's ink is, at the picture's size."""
+    strength: np.ndarray  # float32 [height, width] in [0, 1]: 0 the paper, 1 the strongest ink
+    kept: np.ndarray      # bool [height, width]: the digit; the ink elsewhere (lines, specks) dropped
+
+    @property
+    def digit(self):
+        """float32 [height, width]: the digit's ink alone."""
+        return np.where(self.kept, self.strength, 0.0).astype(np.float32)
+
+    def picture(self):
+        """What became ink, as uint8 RGB [height, width, 3]: the digit black, the ink dropped
+        (lines of the paper, specks, other marks) red, the paper white; fainter ink paler."""
+        strength = self.strength[..., None]
+        digit = np.where(self.kept[..., None], strength, 0.0)
+        dropped = np.where(self.kept[..., None], 0.0, strength)
+        rgb = 1.0 - digit - dropped * np.array([0.1, 0.9, 0.9], np.float32)
+        return np.round(np.clip(rgb, 0.0, 1.0) * 255).astype(np.uint8)
+
+
+@dataclasses.dataclass
 class Digit:
     """One image file made into an MNIST input."""
     path: str
     picture: np.ndarray   # float32 [height, width] in [0, 1], 0 black: the file in grayscale
+    ink: Ink              # what in the picture became ink, and what of it was kept
     pixels: np.ndarray    # float32 [784] in [0, 1], bright ink on black, as MNIST's images
 
 
@@ -73,30 +121,56 @@ def read_grayscale(path):
     return alpha * luminance + (1.0 - alpha) * background
 
 
+def find_ink(picture, name='the picture'):
+    """The ink of a grayscale picture float [height, width] in [0, 1], as an Ink.
+
+    The ink is dark on light paper, or light on a dark background (whichever
+    most pixels near the ink say, _ink_is_light). The paper's brightness is
+    estimated everywhere by filling in the marks narrower than PAPER_WINDOW,
+    and a pixel's ink is how much darker than it the pixel is, as a share of
+    it (light ink: the same on the inverted picture), scaled so that the
+    strongest is 1. The digit is the piece of clear ink (above an Otsu
+    threshold) with the most ink, weighted towards the centre, with the
+    pieces near it; lines of the paper, specks and other marks are dropped.
+
+    Raises ImageError naming `name` when the picture has no ink.
+    """
+    picture = np.asarray(picture, np.float32)
+    work = _resized(picture, _work_shape(picture.shape), Image.Resampling.BOX)
+    light = _ink_is_light(work, picture)
+    paper = _paper(work, light)
+    work_ink = _ink(work, paper, light)
+    contrast = float(work_ink.max())
+    if contrast < MIN_CONTRAST:
+        raise ImageError('%s has no ink: nothing in it differs from its background (%.2f) by %d%% or more.'
+                         % (name, float(np.median(paper)), round(MIN_CONTRAST * 100)))
+    kept = _digit_mask(work_ink / contrast)
+    paper = _resized(paper, picture.shape, Image.Resampling.BILINEAR)
+    kept = _resized(kept.astype(np.float32), picture.shape, Image.Resampling.NEAREST) > 0.5
+    ink = _ink(picture, paper, light)
+    strongest = float(ink[kept].max()) if kept.any() else 0.0
+    if strongest <= 0.0:
+        raise ImageError('%s has no ink: nothing in it stands out from its background.' % name)
+    return Ink(strength=np.clip(ink / strongest, 0.0, 1.0), kept=kept)
+
+
 def normalize(picture, name='the picture'):
     """MNIST's normalization of a grayscale picture float [height, width] in [0, 1].
 
-    The background is the median of the picture's outermost pixels; when it
-    is light, the picture is inverted. The background level is subtracted and
-    the strongest ink scaled to 1; the picture is cropped to the bounding box
-    of the ink (pixels at or above INK_LEVEL), scaled so that its longer side
-    is BOX_SIZE pixels, and placed in the IMAGE_SIZE x IMAGE_SIZE field with
-    its centre of mass at the centre (moved by whole pixels, and no further
-    than keeps all of it in the field).
+    The digit's ink (find_ink) is cropped to its bounding box (pixels at or
+    above INK_LEVEL), scaled so that its longer side is BOX_SIZE pixels, and
+    placed in the IMAGE_SIZE x IMAGE_SIZE field with its centre of mass at
+    the centre (moved by whole pixels, and no further than keeps all of it in
+    the field).
 
     Returns float32 [IMAGE_SIZE * IMAGE_SIZE] in [0, 1], bright ink on black.
     Raises ImageError naming `name` when the picture has no ink.
     """
-    picture = np.asarray(picture, np.float32)
-    border = np.concatenate([picture[0], picture[-1], picture[1:-1, 0], picture[1:-1, -1]])
-    background = float(np.median(border))
-    ink = picture - background if background < 0.5 else background - picture
-    contrast = float(ink.max())
-    if contrast < MIN_CONTRAST:
-        raise ImageError('%s has no ink: nothing in it differs from its background (%.2f) by %g or more.'
-                         % (name, background, MIN_CONTRAST))
-    ink = np.clip(ink / contrast, 0.0, 1.0)
+    return fit_in_field(find_ink(picture, name).digit)
 
+
+def fit_in_field(ink):
+    """Ink float [height, width] in [0, 1] (1 the strongest) as float32 [784]: MNIST's box and field."""
     rows = np.flatnonzero((ink >= INK_LEVEL).any(axis=1))
     columns = np.flatnonzero((ink >= INK_LEVEL).any(axis=0))
     ink = ink[rows[0]:rows[-1] + 1, columns[0]:columns[-1] + 1]
@@ -119,6 +193,158 @@ def normalize(picture, name='the picture'):
     return field.reshape(-1)
 
 
+def _work_shape(shape):
+    scale = min(1.0, WORK_SIZE / max(shape))
+    return max(1, round(shape[0] * scale)), max(1, round(shape[1] * scale))
+
+
+def _resized(image, shape, resample):
+    """float32 [height, width] resized to `shape` (rows, columns); unchanged when it has that shape."""
+    if tuple(image.shape) == tuple(shape):
+        return np.asarray(image, np.float32)
+    resized = Image.fromarray(np.asarray(image, np.float32), mode='F').resize((shape[1], shape[0]), resample)
+    return np.asarray(resized, np.float32)
+
+
+def _ink_is_light(work, picture):
+    """Whether the ink is lighter than the background.
+
+    Around the ink, most pixels are background: of the pixels whose
+    neighbourhood (PAPER_WINDOW wide) holds clearly different levels, most
+    are near its lightest level on light paper, near its darkest on a dark
+    background. This holds under a shadow or a gradient, where the picture's
+    extremes do not. A flat picture goes by its border.
+    """
+    window = _window(work.shape)
+    highest = ndimage.maximum_filter(work, window, mode='nearest')
+    lowest = ndimage.minimum_filter(work, window, mode='nearest')
+    spread = highest - lowest
+    varied = spread > 0.2 * spread.max()
+    if spread.max() <= 0:
+        border = np.concatenate([picture[0], picture[-1], picture[1:-1, 0], picture[1:-1, -1]])
+        return float(np.median(border)) < 0.5
+    near_darkest = (work - lowest)[varied] < spread[varied] / 2
+    return bool(near_darkest.mean() > 0.5)
+
+
+def _window(shape):
+    """PAPER_WINDOW of the shorter side in pixels, odd, at least 3."""
+    return max(3, int(round(min(shape) * PAPER_WINDOW)) | 1)
+
+
+def _paper(work, light):
+    """The paper's brightness float32 [height, width]: the marks narrower than the window filled in.
+
+    For dark ink a closing (the largest value nearby, then the smallest of
+    those; for light ink the other way round, an opening) keeps the changes
+    of light, a shadow's edge included, where they are; a slight smoothing
+    after it takes off the steps it leaves.
+    """
+    window = _window(work.shape)
+    fill_in = ndimage.grey_opening if light else ndimage.grey_closing
+    paper = fill_in(work, size=(window, window), mode='nearest')
+    return ndimage.gaussian_filter(paper, sigma=1.0, mode='nearest')
+
+
+def _ink(picture, paper, light):
+    """float32 [height, width] in [0, 1]: how far each pixel is from the paper towards the ink,
+    as a share of the room there was (the paper's brightness for dark ink; for light ink, the
+    paper's darkness), so that ink under a shadow counts as much as in the light."""
+    if light:
+        return np.clip((picture - paper) / np.maximum(1.0 - paper, 1e-3), 0.0, 1.0)
+    return np.clip((paper - picture) / np.maximum(paper, 1e-3), 0.0, 1.0)
+
+
+def _otsu_threshold(values):
+    """The level that splits `values` (in [0, 1]) into two classes of the least spread (Otsu's)."""
+    counts, edges = np.histogram(values, bins=64, range=(0.0, 1.0))
+    centres = (edges[:-1] + edges[1:]) / 2
+    weight_low = np.cumsum(counts)
+    weight_high = weight_low[-1] - weight_low
+    mass_low = np.cumsum(counts * centres)
+    mean_low = mass_low / np.maximum(weight_low, 1)
+    mean_high = (mass_low[-1] - mass_low) / np.maximum(weight_high, 1)
+    between = weight_low * weight_high * (mean_high - mean_low) ** 2
+    return float(edges[1:][np.argmax(between)])
+
+
+def _paper_lines(clear):
+    """bool [height, width]: the pixels of `clear` on straight lines across the picture.
+
+    A line of squared or ruled paper runs across the whole picture; it is found
+    as a stretch LINE_LENGTH of the width long (the height, for a vertical
+    line) that is 90% ink, allowing for a slight tilt by looking at 3 rows
+    (columns) at a time, and that goes on from edge to edge (ACROSS).
+    """
+    lines = np.zeros_like(clear)
+    for axis in (0, 1):
+        length = int(round(clear.shape[1 - axis] * LINE_LENGTH))
+        if length < 8:
+            continue
+        thickened = ndimage.maximum_filter1d(clear, 3, axis=axis)
+        inside = ndimage.uniform_filter1d(thickened.astype(np.float32), length, axis=1 - axis) >= 0.9
+        run = clear & ndimage.maximum_filter1d(inside, length, axis=1 - axis)
+        labels, _ = ndimage.label(run, structure=np.ones((3, 3)))
+        for index, box in enumerate(ndimage.find_objects(labels)):
+            extent = box[1 - axis].stop - box[1 - axis].start
+            if extent >= ACROSS * clear.shape[1 - axis]:
+                lines[box] |= labels[box] == index + 1
+    return lines
+
+
+def _digit_mask(ink):
+    """bool [height, width]: the digit's pixels in `ink` float [height, width] (1 the strongest).
+
+    Faint ink is what stands out from the paper's noise (at least INK_LEVEL,
+    and 3 times the median pixel, which is paper), less the lines of the
+    paper; clear ink is the faint ink above Otsu's threshold among its levels.
+    Of the connected pieces of clear ink, the one with the most ink, weighted
+    towards the centre, is the digit, and the pieces near it with more than a
+    speck of ink belong to it. The mask is the pieces of faint ink they are
+    in (the strokes' soft edges), widened by a pixel.
+    """
+    smooth = ndimage.gaussian_filter(ink, sigma=0.7)
+    faint = smooth >= max(INK_LEVEL, 3 * float(np.median(smooth)))
+    faint_lines = _paper_lines(faint)
+    if not (faint & ~faint_lines).any():
+        return ink >= INK_LEVEL
+    clear_with_lines = smooth >= max(INK_LEVEL, _otsu_threshold(smooth[faint & ~faint_lines]))
+    lines = faint_lines | _paper_lines(clear_with_lines)
+    clear = clear_with_lines & ~lines
+    labels, count = ndimage.label(clear, structure=np.ones((3, 3)))
+    pieces = np.arange(1, count + 1)
+    mass = np.asarray(ndimage.sum(ink, labels, pieces))
+    boxes = ndimage.find_objects(labels)
+    height, width = ink.shape
+    centres = np.array([[(b[0].start + b[0].stop) / 2 / height, (b[1].start + b[1].stop) / 2 / width]
+                        for b in boxes])
+    off_centre = np.hypot(centres[:, 0] - 0.5, centres[:, 1] - 0.5)
+    main = int(np.argmax(mass * (1.0 - off_centre)))
+    chosen = {main}
+    top, bottom = boxes[main][0].start, boxes[main][0].stop
+    left, right = boxes[main][1].start, boxes[main][1].stop
+    grown = True
+    while grown:
+        grown = False
+        margin = max(NEAR_SHARE * max(bottom - top, right - left), 0.05 * min(height, width))
+        for piece in np.argsort(-mass):
+            if piece in chosen or mass[piece] < SPECK_SHARE * mass[main]:
+                continue
+            rows, columns = boxes[piece]
+            if (rows.start < bottom + margin and rows.stop > top - margin
+                    and columns.start < right + margin and columns.stop > left - margin):
+                chosen.add(int(piece))
+                top, bottom = min(top, rows.start), max(bottom, rows.stop)
+                left, right = min(left, columns.start), max(right, columns.stop)
+                grown = True
+    digit = np.isin(labels, [piece + 1 for piece in chosen])
+    faint_labels, _ = ndimage.label(faint & ~faint_lines, structure=np.ones((3, 3)))
+    kept = np.isin(faint_labels, np.unique(faint_labels[digit])) & (faint_labels > 0)
+    # Where the strokes cross a line of the paper, its pixels are the digit's too.
+    kept |= digit | (lines & clear_with_lines & ndimage.binary_dilation(kept, iterations=5))
+    return ndimage.binary_dilation(kept, structure=np.ones((3, 3)))
+
+
 def _centre_of_mass(image, axis):
     """The mass-weighted mean pixel index of `image` along rows (axis=1) or columns (axis=0)."""
     mass = image.sum(axis=axis)
@@ -133,4 +359,5 @@ def _offset(shift, largest):
 def read_digit(path):
     """The image file at `path` as a Digit; ImageError when it is unreadable or blank."""
     picture = read_grayscale(path)
-    return Digit(path=path, picture=picture, pixels=normalize(picture, name=path))
+    ink = find_ink(picture, name=path)
+    return Digit(path=path, picture=picture, ink=ink, pixels=fit_in_field(ink.digit))
