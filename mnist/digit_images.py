@@ -38,16 +38,26 @@ WORK_SIZE = 400
 # the picture's shorter side filled in (a closing): wider than any stroke, narrower than
 # the changes of light.
 PAPER_WINDOW = 0.3
+# A picture whose border is at one level, to within PLAIN_LEVELS for PLAIN_SHARE of its
+# pixels, has a plain background (drawn in a program, or MNIST's own form), and so has a
+# picture smaller than PLAIN_SIZE: that level is the paper's everywhere, and all its ink is
+# the digit's. A photo's paper, never quite even, is estimated and the digit picked out.
+PLAIN_LEVELS = 2 / 255
+PLAIN_SHARE = 0.95
+PLAIN_SIZE = 2 * 28
 # A line of the paper (squared or ruled) is straight for at least this share of the
 # picture's width (or height) and goes on across at least ACROSS of it: a digit, however
 # long its strokes, leaves a margin.
 LINE_LENGTH = 0.8
 ACROSS = 0.95
+LINE_WIDTH = 0.03        # a line is at most this share of the picture's shorter side wide
 # A separate piece of ink with less than this share of the digit's ink is a speck.
 SPECK_SHARE = 0.03
 # Pieces of ink within this share of the digit's size from it belong to it (a broken
 # stroke, a 5's flag); pieces further away are other marks.
 NEAR_SHARE = 0.15
+# The picture is smoothed by a Gaussian of this sigma (pixels) before the paper is estimated.
+SMOOTHING = 1.2
 
 
 class ImageError(ValueError):
@@ -137,14 +147,19 @@ def find_ink(picture, name='the picture'):
     """
     picture = np.asarray(picture, np.float32)
     work = _resized(picture, _work_shape(picture.shape), Image.Resampling.BOX)
-    light = _ink_is_light(work, picture)
-    paper = _paper(work, light)
+    background = _plain_background(picture)
+    if background is None:
+        light = _ink_is_light(work)
+        paper = _paper(work, light)
+    else:  # the ink is on the side the picture reaches further to
+        light = bool(work.max() - background > background - work.min())
+        paper = np.full(work.shape, background, np.float32)
     work_ink = _ink(work, paper, light)
     contrast = float(work_ink.max())
     if contrast < MIN_CONTRAST:
         raise ImageError('%s has no ink: nothing in it differs from its background (%.2f) by %d%% or more.'
                          % (name, float(np.median(paper)), round(MIN_CONTRAST * 100)))
-    kept = _digit_mask(work_ink / contrast)
+    kept = _digit_mask(work_ink) if background is None else np.ones(work.shape, bool)
     paper = _resized(paper, picture.shape, Image.Resampling.BILINEAR)
     kept = _resized(kept.astype(np.float32), picture.shape, Image.Resampling.NEAREST) > 0.5
     ink = _ink(picture, paper, light)
@@ -206,14 +221,28 @@ def _resized(image, shape, resample):
     return np.asarray(resized, np.float32)
 
 
-def _ink_is_light(work, picture):
-    """Whether the ink is lighter than the background.
+def _border(image):
+    return np.concatenate([image[0], image[-1], image[1:-1, 0], image[1:-1, -1]])
 
-    Around the ink, most pixels are background: of the pixels whose
-    neighbourhood (PAPER_WINDOW wide) holds clearly different levels, most
-    are near its lightest level on light paper, near its darkest on a dark
-    background. This holds under a shadow or a gradient, where the picture's
-    extremes do not. A flat picture goes by its border.
+
+def _plain_background(picture):
+    """The level of a plain background, or None for paper in a photo: the median of the border
+    when the picture is smaller than PLAIN_SIZE or PLAIN_SHARE of the border is within
+    PLAIN_LEVELS of it."""
+    border = _border(picture)
+    median = float(np.median(border))
+    if min(picture.shape) < PLAIN_SIZE or np.mean(np.abs(border - median) <= PLAIN_LEVELS) >= PLAIN_SHARE:
+        return median
+    return None
+
+
+def _ink_is_light(work):
+    """Whether the ink in a photo is lighter than the paper.
+
+    Around the ink, most pixels are paper: of the pixels whose neighbourhood
+    (PAPER_WINDOW wide) holds clearly different levels, most are near its
+    lightest level on light paper, near its darkest on a dark background.
+    This holds under a shadow or a gradient, where the picture's extremes do not.
     """
     window = _window(work.shape)
     highest = ndimage.maximum_filter(work, window, mode='nearest')
@@ -221,8 +250,7 @@ def _ink_is_light(work, picture):
     spread = highest - lowest
     varied = spread > 0.2 * spread.max()
     if spread.max() <= 0:
-        border = np.concatenate([picture[0], picture[-1], picture[1:-1, 0], picture[1:-1, -1]])
-        return float(np.median(border)) < 0.5
+        return False
     near_darkest = (work - lowest)[varied] < spread[varied] / 2
     return bool(near_darkest.mean() > 0.5)
 
@@ -242,7 +270,9 @@ def _paper(work, light):
     """
     window = _window(work.shape)
     fill_in = ndimage.grey_opening if light else ndimage.grey_closing
-    paper = fill_in(work, size=(window, window), mode='nearest')
+    # Filling in takes the extremes of the noise: smoothing first keeps the paper's level.
+    smooth = ndimage.gaussian_filter(work, sigma=SMOOTHING, mode='nearest')
+    paper = fill_in(smooth, size=(window, window), mode='nearest')
     return ndimage.gaussian_filter(paper, sigma=1.0, mode='nearest')
 
 
@@ -274,7 +304,8 @@ def _paper_lines(clear):
     A line of squared or ruled paper runs across the whole picture; it is found
     as a stretch LINE_LENGTH of the width long (the height, for a vertical
     line) that is 90% ink, allowing for a slight tilt by looking at 3 rows
-    (columns) at a time, and that goes on from edge to edge (ACROSS).
+    (columns) at a time, that goes on from edge to edge (ACROSS), and that is
+    thin (LINE_WIDTH).
     """
     lines = np.zeros_like(clear)
     for axis in (0, 1):
@@ -286,17 +317,20 @@ def _paper_lines(clear):
         run = clear & ndimage.maximum_filter1d(inside, length, axis=1 - axis)
         labels, _ = ndimage.label(run, structure=np.ones((3, 3)))
         for index, box in enumerate(ndimage.find_objects(labels)):
+            line = labels[box] == index + 1
             extent = box[1 - axis].stop - box[1 - axis].start
-            if extent >= ACROSS * clear.shape[1 - axis]:
-                lines[box] |= labels[box] == index + 1
+            width = line.sum() / extent
+            if extent >= ACROSS * clear.shape[1 - axis] and width <= LINE_WIDTH * min(clear.shape):
+                lines[box] |= line
     return lines
 
 
 def _digit_mask(ink):
-    """bool [height, width]: the digit's pixels in `ink` float [height, width] (1 the strongest).
+    """bool [height, width]: the digit's pixels in `ink` float [height, width] in [0, 1].
 
-    Faint ink is what stands out from the paper's noise (at least INK_LEVEL,
-    and 3 times the median pixel, which is paper); clear ink is the faint ink
+    Smoothed a little, faint ink is what stands out from the paper's noise (at
+    least INK_LEVEL of the strongest, and 3 times the median pixel of the
+    border, which is paper); clear ink is the faint ink
     above Otsu's threshold among its levels. Both lose the lines of the paper,
     except where a stroke crosses them. The digit starts from the piece of
     clear ink with the most ink, weighted towards the centre: it is the piece
@@ -305,10 +339,11 @@ def _digit_mask(ink):
     by a pixel.
     """
     smooth = ndimage.gaussian_filter(ink, sigma=0.7)
-    faint = smooth >= max(INK_LEVEL, 3 * float(np.median(smooth)))
+    smooth /= max(float(smooth.max()), 1e-6)
+    faint = smooth >= max(INK_LEVEL, 3 * float(np.median(_border(smooth))))
     lines = _paper_lines(faint)
     if not (faint & ~lines).any():
-        return ink >= INK_LEVEL
+        return smooth >= INK_LEVEL
     clear = faint & (smooth >= _otsu_threshold(smooth[faint & ~lines]))
     lines |= _paper_lines(clear)
     if lines.any():

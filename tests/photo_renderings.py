@@ -21,6 +21,7 @@ from mnist import digit_images, input_data, serving, training
 HEIGHT, WIDTH = 240, 320    # the photo
 DIGIT_HEIGHT = 120          # the digit in it
 PEN = 0.8                   # the pen's ink takes 80% of the light
+SENSOR_NOISE = 0.005        # the Gaussian noise in every photo (standard deviation)
 TRAIN_DIGITS = 1297         # the first ones train the checkpoint; the rest are photographed
 
 
@@ -139,8 +140,9 @@ def photo(image, condition, strength, seed=0):
     picture = paper * (1 - pen * ink)
     if condition == 'blur' or everything:
         picture = ndimage.gaussian_filter(picture, sigma=strength if not everything else 1.0)
-    if condition == 'noise' or everything:
-        picture = picture + rng.normal(0, strength if not everything else 0.03, picture.shape)
+    # A camera's sensor always adds some noise.
+    sigma = strength if condition == 'noise' else 0.03 if everything else SENSOR_NOISE
+    picture = picture + rng.normal(0, sigma, picture.shape)
     picture = np.clip(picture, 0, 1)
     if condition == 'jpeg' or everything:
         quality = strength if not everything else 50
