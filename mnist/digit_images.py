@@ -42,7 +42,7 @@ PAPER_WINDOW = 0.3
 # pixels, has a plain background (drawn in a program, or MNIST's own form), and so has a
 # picture smaller than PLAIN_SIZE: that level is the paper's everywhere, and all its ink is
 # the digit's. A photo's paper, never quite even, is estimated and the digit picked out.
-PLAIN_LEVELS = 2 / 255
+PLAIN_LEVELS = 0.5 / 255  # one 8-bit level
 PLAIN_SHARE = 0.95
 PLAIN_SIZE = 2 * 28
 # A line of the paper (squared or ruled) is straight for at least this share of the
@@ -159,7 +159,7 @@ def find_ink(picture, name='the picture'):
     if contrast < MIN_CONTRAST:
         raise ImageError('%s has no ink: nothing in it differs from its background (%.2f) by %d%% or more.'
                          % (name, float(np.median(paper)), round(MIN_CONTRAST * 100)))
-    kept = _digit_mask(work_ink) if background is None else np.ones(work.shape, bool)
+    kept = _digit_mask(work_ink / contrast) if background is None else np.ones(work.shape, bool)
     paper = _resized(paper, picture.shape, Image.Resampling.BILINEAR)
     kept = _resized(kept.astype(np.float32), picture.shape, Image.Resampling.NEAREST) > 0.5
     ink = _ink(picture, paper, light)
