@@ -7,13 +7,14 @@ bright (1.0) on a black (0.0) background. `normalize` does the same to a
 picture of any size and polarity, and `read_digit` to an image file (PNG,
 JPEG, anything Pillow reads; grayscale or colour, with or without alpha).
 
-First `find_ink` tells the digit's ink from the paper, as a phone photo
-needs: the paper's brightness is estimated everywhere (light that changes
-across the picture, a shadow), a pixel's ink is how much darker than the
-paper there it is, relative to the paper (so a faint pencil digit on dim
-paper is still ink), and long straight lines (squared or ruled paper),
-specks and marks apart from the digit are dropped. A drawn or scanned digit
-on a plain background comes through unchanged.
+First `find_ink` tells the digit's ink from the paper. On a plain background
+(drawn in a program, or MNIST's own form) the background's level is the
+paper's and all the ink is the digit's. In a photo the paper's brightness is
+estimated everywhere (light that changes across the picture, a shadow), and
+long straight lines (squared or ruled paper), specks and marks apart from
+the digit are dropped. Either way a pixel's ink is how much darker than the
+paper there it is, relative to the paper, so a faint pencil digit on dim
+paper is still ink.
 
 Pure numpy, Pillow and scipy.ndimage; imports no TensorFlow.
 """
@@ -134,14 +135,16 @@ def read_grayscale(path):
 def find_ink(picture, name='the picture'):
     """The ink of a grayscale picture float [height, width] in [0, 1], as an Ink.
 
-    The ink is dark on light paper, or light on a dark background (whichever
-    most pixels near the ink say, _ink_is_light). The paper's brightness is
-    estimated everywhere by filling in the marks narrower than PAPER_WINDOW,
-    and a pixel's ink is how much darker than it the pixel is, as a share of
-    it (light ink: the same on the inverted picture), scaled so that the
-    strongest is 1. The digit is the piece of clear ink (above an Otsu
-    threshold) with the most ink, weighted towards the centre, with the
-    pieces near it; lines of the paper, specks and other marks are dropped.
+    A plain background (_plain_background) is the paper's level everywhere,
+    the ink on the side of it the picture reaches further to, and all the ink
+    is kept. In a photo the ink is dark on light paper, or light on a dark
+    background, whichever most pixels near the ink say (_ink_is_light); the
+    paper's brightness is estimated everywhere by filling in the marks
+    narrower than PAPER_WINDOW; and the digit is picked out (_digit_mask):
+    lines of the paper, specks and other marks are dropped. A pixel's ink is
+    how much darker than the paper it is, as a share of the paper's
+    brightness (light ink: of its darkness), scaled so that the strongest
+    of the digit is 1.
 
     Raises ImageError naming `name` when the picture has no ink.
     """
