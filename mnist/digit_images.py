@@ -45,7 +45,7 @@ PAPER_WINDOW = 0.3
 # the digit's. A photo's paper, never quite even, is estimated and the digit picked out.
 PLAIN_LEVELS = 0.5 / 255  # one 8-bit level
 PLAIN_SHARE = 0.95
-PLAIN_SIZE = 2 * 28
+PLAIN_SIZE = 2 * IMAGE_SIZE
 # A line of the paper (squared or ruled) is straight for at least this share of the
 # picture's width (or height) and goes on across at least ACROSS of it: a digit, however
 # long its strokes, leaves a margin.
@@ -58,7 +58,7 @@ SPECK_SHARE = 0.03
 # stroke, a 5's flag); pieces further away are other marks.
 NEAR_SHARE = 0.15
 # The picture is smoothed by a Gaussian of this sigma (pixels) before the paper is estimated.
-SMOOTHING = 1.2
+PAPER_SMOOTHING = 1.2
 
 
 class ImageError(ValueError):
@@ -274,7 +274,7 @@ def _paper(work, light):
     window = _window(work.shape)
     fill_in = ndimage.grey_opening if light else ndimage.grey_closing
     # Filling in takes the extremes of the noise: smoothing first keeps the paper's level.
-    smooth = ndimage.gaussian_filter(work, sigma=SMOOTHING, mode='nearest')
+    smooth = ndimage.gaussian_filter(work, sigma=PAPER_SMOOTHING, mode='nearest')
     paper = fill_in(smooth, size=(window, window), mode='nearest')
     return ndimage.gaussian_filter(paper, sigma=1.0, mode='nearest')
 
