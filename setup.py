@@ -32,9 +32,11 @@ setup(
     extras_require={
         'plot': ['matplotlib'],
         'browser': ['websocket-client'],
-        'images': ['Pillow'],
+        # scipy.ndimage: the paper's brightness (a closing), labelling the pieces of ink.
+        'images': ['Pillow', 'scipy'],
         'tf1': TF1_RUNNER,
-        'test': ['pytest', 'matplotlib', 'websocket-client', 'Pillow', 'nbclient', 'ipykernel', 'ruff',
-                 'nox'] + TF1_RUNNER,
+        # scikit-learn: its bundled real handwritten digits, photographed in tests/photo_renderings.py.
+        'test': ['pytest', 'matplotlib', 'websocket-client', 'Pillow', 'scipy', 'scikit-learn', 'nbclient',
+                 'ipykernel', 'ruff', 'nox'] + TF1_RUNNER,
     },
 )

@@ -7,21 +7,58 @@ bright (1.0) on a black (0.0) background. `normalize` does the same to a
 picture of any size and polarity, and `read_digit` to an image file (PNG,
 JPEG, anything Pillow reads; grayscale or colour, with or without alpha).
 
-Pure numpy and Pillow; imports no TensorFlow.
+First `find_ink` tells the digit's ink from the paper. On a plain background
+(drawn in a program, or MNIST's own form) the background's level is the
+paper's and all the ink is the digit's. In a photo the paper's brightness is
+estimated everywhere (light that changes across the picture, a shadow), and
+long straight lines (squared or ruled paper), specks and marks apart from
+the digit are dropped. Either way a pixel's ink is how much darker than the
+paper there it is, relative to the paper, so a faint pencil digit on dim
+paper is still ink.
+
+Pure numpy, Pillow and scipy.ndimage; imports no TensorFlow.
 """
 import dataclasses
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
+from scipy import ndimage
 
 IMAGE_SIZE = 28          # the field, as mnist.layers.IMAGE_SIZE
 BOX_SIZE = 20            # the longer side of the ink after scaling
 # A pixel is ink when it stands out from the background by at least this share of the
 # strongest ink: faint paper texture, shadows and JPEG ringing stay out of the bounding box.
 INK_LEVEL = 0.1
-# Below this contrast (on a 0..1 scale) between the background and the strongest ink,
-# the picture is blank: there is nothing to classify.
-MIN_CONTRAST = 0.1
+# Below this contrast between the paper and the strongest ink, relative to the paper's
+# brightness, the picture is blank: there is nothing to classify.
+MIN_CONTRAST = 0.05
+# The paper and the digit are found in a copy whose longer side is at most this many
+# pixels: large photos are area-averaged down to it, which also averages out their noise.
+WORK_SIZE = 400
+# The paper's brightness is the picture with every dark mark narrower than this share of
+# the picture's shorter side filled in (a closing): wider than any stroke, narrower than
+# the changes of light.
+PAPER_WINDOW = 0.3
+# A picture whose border is at one level, to within PLAIN_LEVELS for PLAIN_SHARE of its
+# pixels, has a plain background (drawn in a program, or MNIST's own form), and so has a
+# picture smaller than PLAIN_SIZE: that level is the paper's everywhere, and all its ink is
+# the digit's. A photo's paper, never quite even, is estimated and the digit picked out.
+PLAIN_LEVELS = 0.5 / 255  # one 8-bit level
+PLAIN_SHARE = 0.95
+PLAIN_SIZE = 2 * IMAGE_SIZE
+# A line of the paper (squared or ruled) is straight for at least this share of the
+# picture's width (or height) and goes on across at least ACROSS of it: a digit, however
+# long its strokes, leaves a margin.
+LINE_LENGTH = 0.8
+ACROSS = 0.95
+LINE_WIDTH = 0.03        # a line is at most this share of the picture's shorter side wide
+# A separate piece of ink with less than this share of the digit's ink is a speck.
+SPECK_SHARE = 0.03
+# Pieces of ink within this share of the digit's size from it belong to it (a broken
+# stroke, a 5's flag); pieces further away are other marks.
+NEAR_SHARE = 0.15
+# The picture is smoothed by a Gaussian of this sigma (pixels) before the paper is estimated.
+PAPER_SMOOTHING = 1.2
 
 
 class ImageError(ValueError):
@@ -29,10 +66,32 @@ class ImageError(ValueError):
 
 
 @dataclasses.dataclass
+class Ink:
+    """Where a picture's ink is, at the picture's size."""
+    strength: np.ndarray  # float32 [height, width] in [0, 1]: 0 the paper, 1 the strongest ink
+    kept: np.ndarray      # bool [height, width]: the digit; the ink elsewhere (lines, specks) dropped
+
+    @property
+    def digit(self):
+        """float32 [height, width]: the digit's ink alone."""
+        return np.where(self.kept, self.strength, 0.0).astype(np.float32)
+
+    def picture(self):
+        """What became ink, as uint8 RGB [height, width, 3]: the digit black, the ink dropped
+        (lines of the paper, specks, other marks) red, the paper white; fainter ink paler."""
+        strength = self.strength[..., None]
+        digit = np.where(self.kept[..., None], strength, 0.0)
+        dropped = np.where(self.kept[..., None], 0.0, strength)
+        rgb = 1.0 - digit - dropped * np.array([0.1, 0.9, 0.9], np.float32)
+        return np.round(np.clip(rgb, 0.0, 1.0) * 255).astype(np.uint8)
+
+
+@dataclasses.dataclass
 class Digit:
     """One image file made into an MNIST input."""
     path: str
     picture: np.ndarray   # float32 [height, width] in [0, 1], 0 black: the file in grayscale
+    ink: Ink              # what in the picture became ink, and what of it was kept
     pixels: np.ndarray    # float32 [784] in [0, 1], bright ink on black, as MNIST's images
 
 
@@ -73,30 +132,63 @@ def read_grayscale(path):
     return alpha * luminance + (1.0 - alpha) * background
 
 
+def find_ink(picture, name='the picture'):
+    """The ink of a grayscale picture float [height, width] in [0, 1], as an Ink.
+
+    A plain background (_plain_background) is the paper's level everywhere,
+    the ink on the side of it the picture reaches further to, and all the ink
+    is kept. In a photo the ink is dark on light paper, or light on a dark
+    background, whichever most pixels near the ink say (_ink_is_light); the
+    paper's brightness is estimated everywhere by filling in the marks
+    narrower than PAPER_WINDOW; and the digit is picked out (_digit_mask):
+    lines of the paper, specks and other marks are dropped. A pixel's ink is
+    how much darker than the paper it is, as a share of the paper's
+    brightness (light ink: of its darkness), scaled so that the strongest
+    of the digit is 1.
+
+    Raises ImageError naming `name` when the picture has no ink.
+    """
+    picture = np.asarray(picture, np.float32)
+    work = _resized(picture, _work_shape(picture.shape), Image.Resampling.BOX)
+    background = _plain_background(picture)
+    if background is None:
+        light = _ink_is_light(work)
+        paper = _paper(work, light)
+    else:  # the ink is on the side the picture reaches further to
+        light = bool(work.max() - background > background - work.min())
+        paper = np.full(work.shape, background, np.float32)
+    work_ink = _ink(work, paper, light)
+    contrast = float(work_ink.max())
+    if contrast < MIN_CONTRAST:
+        raise ImageError('%s has no ink: nothing in it differs from its background (%.2f) by %d%% or more.'
+                         % (name, float(np.median(paper)), round(MIN_CONTRAST * 100)))
+    kept = _digit_mask(work_ink / contrast) if background is None else np.ones(work.shape, bool)
+    paper = _resized(paper, picture.shape, Image.Resampling.BILINEAR)
+    kept = _resized(kept.astype(np.float32), picture.shape, Image.Resampling.NEAREST) > 0.5
+    ink = _ink(picture, paper, light)
+    strongest = float(ink[kept].max()) if kept.any() else 0.0
+    if strongest <= 0.0:
+        raise ImageError('%s has no ink: nothing in it stands out from its background.' % name)
+    return Ink(strength=np.clip(ink / strongest, 0.0, 1.0), kept=kept)
+
+
 def normalize(picture, name='the picture'):
     """MNIST's normalization of a grayscale picture float [height, width] in [0, 1].
 
-    The background is the median of the picture's outermost pixels; when it
-    is light, the picture is inverted. The background level is subtracted and
-    the strongest ink scaled to 1; the picture is cropped to the bounding box
-    of the ink (pixels at or above INK_LEVEL), scaled so that its longer side
-    is BOX_SIZE pixels, and placed in the IMAGE_SIZE x IMAGE_SIZE field with
-    its centre of mass at the centre (moved by whole pixels, and no further
-    than keeps all of it in the field).
+    The digit's ink (find_ink) is cropped to its bounding box (pixels at or
+    above INK_LEVEL), scaled so that its longer side is BOX_SIZE pixels, and
+    placed in the IMAGE_SIZE x IMAGE_SIZE field with its centre of mass at
+    the centre (moved by whole pixels, and no further than keeps all of it in
+    the field).
 
     Returns float32 [IMAGE_SIZE * IMAGE_SIZE] in [0, 1], bright ink on black.
     Raises ImageError naming `name` when the picture has no ink.
     """
-    picture = np.asarray(picture, np.float32)
-    border = np.concatenate([picture[0], picture[-1], picture[1:-1, 0], picture[1:-1, -1]])
-    background = float(np.median(border))
-    ink = picture - background if background < 0.5 else background - picture
-    contrast = float(ink.max())
-    if contrast < MIN_CONTRAST:
-        raise ImageError('%s has no ink: nothing in it differs from its background (%.2f) by %g or more.'
-                         % (name, background, MIN_CONTRAST))
-    ink = np.clip(ink / contrast, 0.0, 1.0)
+    return fit_in_field(find_ink(picture, name).digit)
 
+
+def fit_in_field(ink):
+    """Ink float [height, width] in [0, 1] (1 the strongest) as float32 [784]: MNIST's box and field."""
     rows = np.flatnonzero((ink >= INK_LEVEL).any(axis=1))
     columns = np.flatnonzero((ink >= INK_LEVEL).any(axis=0))
     ink = ink[rows[0]:rows[-1] + 1, columns[0]:columns[-1] + 1]
@@ -119,6 +211,193 @@ def normalize(picture, name='the picture'):
     return field.reshape(-1)
 
 
+def _work_shape(shape):
+    scale = min(1.0, WORK_SIZE / max(shape))
+    return max(1, round(shape[0] * scale)), max(1, round(shape[1] * scale))
+
+
+def _resized(image, shape, resample):
+    """float32 [height, width] resized to `shape` (rows, columns); unchanged when it has that shape."""
+    if tuple(image.shape) == tuple(shape):
+        return np.asarray(image, np.float32)
+    resized = Image.fromarray(np.asarray(image, np.float32), mode='F').resize((shape[1], shape[0]), resample)
+    return np.asarray(resized, np.float32)
+
+
+def _border(image):
+    return np.concatenate([image[0], image[-1], image[1:-1, 0], image[1:-1, -1]])
+
+
+def _plain_background(picture):
+    """The level of a plain background, or None for paper in a photo: the median of the border
+    when the picture is smaller than PLAIN_SIZE or PLAIN_SHARE of the border is within
+    PLAIN_LEVELS of it."""
+    border = _border(picture)
+    median = float(np.median(border))
+    if min(picture.shape) < PLAIN_SIZE or np.mean(np.abs(border - median) <= PLAIN_LEVELS) >= PLAIN_SHARE:
+        return median
+    return None
+
+
+def _ink_is_light(work):
+    """Whether the ink in a photo is lighter than the paper.
+
+    Around the ink, most pixels are paper: of the pixels whose neighbourhood
+    (PAPER_WINDOW wide) holds clearly different levels, most are near its
+    lightest level on light paper, near its darkest on a dark background.
+    This holds under a shadow or a gradient, where the picture's extremes do not.
+    """
+    window = _window(work.shape)
+    highest = ndimage.maximum_filter(work, window, mode='nearest')
+    lowest = ndimage.minimum_filter(work, window, mode='nearest')
+    spread = highest - lowest
+    varied = spread > 0.2 * spread.max()
+    if spread.max() <= 0:
+        return False
+    near_darkest = (work - lowest)[varied] < spread[varied] / 2
+    return bool(near_darkest.mean() > 0.5)
+
+
+def _window(shape):
+    """PAPER_WINDOW of the shorter side in pixels, odd, at least 3."""
+    return max(3, int(round(min(shape) * PAPER_WINDOW)) | 1)
+
+
+def _paper(work, light):
+    """The paper's brightness float32 [height, width]: the marks narrower than the window filled in.
+
+    For dark ink a closing (the largest value nearby, then the smallest of
+    those; for light ink the other way round, an opening) keeps the changes
+    of light, a shadow's edge included, where they are; a slight smoothing
+    after it takes off the steps it leaves.
+    """
+    window = _window(work.shape)
+    fill_in = ndimage.grey_opening if light else ndimage.grey_closing
+    # Filling in takes the extremes of the noise: smoothing first keeps the paper's level.
+    smooth = ndimage.gaussian_filter(work, sigma=PAPER_SMOOTHING, mode='nearest')
+    paper = fill_in(smooth, size=(window, window), mode='nearest')
+    return ndimage.gaussian_filter(paper, sigma=1.0, mode='nearest')
+
+
+def _ink(picture, paper, light):
+    """float32 [height, width] in [0, 1]: how far each pixel is from the paper towards the ink,
+    as a share of the room there was (the paper's brightness for dark ink; for light ink, the
+    paper's darkness), so that ink under a shadow counts as much as in the light."""
+    if light:
+        return np.clip((picture - paper) / np.maximum(1.0 - paper, 1e-3), 0.0, 1.0)
+    return np.clip((paper - picture) / np.maximum(paper, 1e-3), 0.0, 1.0)
+
+
+def _otsu_threshold(values):
+    """The level that splits `values` (in [0, 1]) into two classes of the least spread (Otsu's)."""
+    counts, edges = np.histogram(values, bins=64, range=(0.0, 1.0))
+    centres = (edges[:-1] + edges[1:]) / 2
+    weight_low = np.cumsum(counts)
+    weight_high = weight_low[-1] - weight_low
+    mass_low = np.cumsum(counts * centres)
+    mean_low = mass_low / np.maximum(weight_low, 1)
+    mean_high = (mass_low[-1] - mass_low) / np.maximum(weight_high, 1)
+    between = weight_low * weight_high * (mean_high - mean_low) ** 2
+    return float(edges[1:][np.argmax(between)])
+
+
+def _paper_lines(clear):
+    """bool [height, width]: the pixels of `clear` on straight lines across the picture.
+
+    A line of squared or ruled paper runs across the whole picture; it is found
+    as a stretch LINE_LENGTH of the width long (the height, for a vertical
+    line) that is 90% ink, allowing for a slight tilt by looking at 3 rows
+    (columns) at a time, that goes on from edge to edge (ACROSS), and that is
+    thin (LINE_WIDTH).
+    """
+    lines = np.zeros_like(clear)
+    for axis in (0, 1):
+        length = int(round(clear.shape[1 - axis] * LINE_LENGTH))
+        if length < 8:
+            continue
+        thickened = ndimage.maximum_filter1d(clear, 3, axis=axis)
+        inside = ndimage.uniform_filter1d(thickened.astype(np.float32), length, axis=1 - axis) >= 0.9
+        run = clear & ndimage.maximum_filter1d(inside, length, axis=1 - axis)
+        labels, _ = ndimage.label(run, structure=np.ones((3, 3)))
+        for index, box in enumerate(ndimage.find_objects(labels)):
+            line = labels[box] == index + 1
+            extent = box[1 - axis].stop - box[1 - axis].start
+            width = line.sum() / extent
+            if extent >= ACROSS * clear.shape[1 - axis] and width <= LINE_WIDTH * min(clear.shape):
+                lines[box] |= line
+    return lines
+
+
+def _digit_mask(ink):
+    """bool [height, width]: the digit's pixels in `ink` float [height, width] in [0, 1].
+
+    Smoothed a little, faint ink is what stands out from the paper's noise (at
+    least INK_LEVEL of the strongest, and 3 times the median pixel of the
+    border, which is paper); clear ink is the faint ink
+    above Otsu's threshold among its levels. Both lose the lines of the paper,
+    except where a stroke crosses them. The digit starts from the piece of
+    clear ink with the most ink, weighted towards the centre: it is the piece
+    of faint ink that holds it (with the strokes' soft edges and faint parts),
+    and the pieces near it with more than a speck of ink. The mask is widened
+    by a pixel.
+    """
+    smooth = ndimage.gaussian_filter(ink, sigma=0.7)
+    smooth /= max(float(smooth.max()), 1e-6)
+    faint = smooth >= max(INK_LEVEL, 3 * float(np.median(_border(smooth))))
+    lines = _paper_lines(faint)
+    if not (faint & ~lines).any():
+        return smooth >= INK_LEVEL
+    clear = faint & (smooth >= _otsu_threshold(smooth[faint & ~lines]))
+    lines |= _paper_lines(clear)
+    if lines.any():
+        # Where a stroke crosses a line of the paper, the two inks add up: darker than the line.
+        lines &= smooth < 1.5 * np.median(smooth[lines])
+    clear_labels, _ = ndimage.label(clear & ~lines, structure=np.ones((3, 3)))
+    labels, count = ndimage.label(faint & ~lines, structure=np.ones((3, 3)))
+    pieces = np.arange(1, count + 1)
+    mass = np.asarray(ndimage.sum(ink, labels, pieces))
+    boxes = ndimage.find_objects(labels)
+    start = labels[clear_labels == _central_piece(clear_labels, ink)][0] - 1
+    chosen = _with_pieces_near(start, mass, boxes, ink.shape)
+    kept = np.isin(labels, [piece + 1 for piece in chosen])
+    return ndimage.binary_dilation(kept, structure=np.ones((3, 3)))
+
+
+def _central_piece(labels, ink):
+    """The label of the piece with the most ink, weighted by 1 at the picture's centre to 0.3
+    in its corners: people photograph the digit near the middle."""
+    pieces = np.arange(1, labels.max() + 1)
+    mass = np.asarray(ndimage.sum(ink, labels, pieces))
+    height, width = ink.shape
+    centres = np.array([[(b[0].start + b[0].stop) / 2 / height, (b[1].start + b[1].stop) / 2 / width]
+                        for b in ndimage.find_objects(labels)])
+    off_centre = np.hypot(centres[:, 0] - 0.5, centres[:, 1] - 0.5)
+    return int(pieces[np.argmax(mass * (1.0 - off_centre))])
+
+
+def _with_pieces_near(start, mass, boxes, shape):
+    """The indices of piece `start` and of the pieces near it (NEAR_SHARE of its size, or 5% of
+    the picture; again from each piece added) that hold more than a speck of ink (SPECK_SHARE)."""
+    chosen = {start}
+    top, bottom = boxes[start][0].start, boxes[start][0].stop
+    left, right = boxes[start][1].start, boxes[start][1].stop
+    grown = True
+    while grown:
+        grown = False
+        margin = max(NEAR_SHARE * max(bottom - top, right - left), 0.05 * min(shape))
+        for piece in np.argsort(-mass):
+            if piece in chosen or mass[piece] < SPECK_SHARE * mass[start]:
+                continue
+            rows, columns = boxes[piece]
+            if (rows.start < bottom + margin and rows.stop > top - margin
+                    and columns.start < right + margin and columns.stop > left - margin):
+                chosen.add(int(piece))
+                top, bottom = min(top, rows.start), max(bottom, rows.stop)
+                left, right = min(left, columns.start), max(right, columns.stop)
+                grown = True
+    return chosen
+
+
 def _centre_of_mass(image, axis):
     """The mass-weighted mean pixel index of `image` along rows (axis=1) or columns (axis=0)."""
     mass = image.sum(axis=axis)
@@ -133,4 +412,5 @@ def _offset(shift, largest):
 def read_digit(path):
     """The image file at `path` as a Digit; ImageError when it is unreadable or blank."""
     picture = read_grayscale(path)
-    return Digit(path=path, picture=picture, pixels=normalize(picture, name=path))
+    ink = find_ink(picture, name=path)
+    return Digit(path=path, picture=picture, ink=ink, pixels=fit_in_field(ink.digit))

@@ -328,7 +328,9 @@ def draw(pictures, out_dir, log_dir=None, model='softmax', checkpoint=None, data
 
 
 def plot_predictions(digits, probabilities, path, class_names=CLASS_NAMES['digits']):
-    """A row per image file: the file in grayscale, the 28x28 image the model got, and its probabilities.
+    """A row per image file: the file in grayscale, what in it became ink (the digit black, the
+    ink dropped as paper lines, specks or other marks red), the 28x28 image the model got, and
+    its probabilities.
 
     digits: mnist.digit_images.Digit [N]; probabilities: float [N, 10]. The
     PNG is 800 px wide and 30 + 160 px per image high.
@@ -336,16 +338,18 @@ def plot_predictions(digits, probabilities, path, class_names=CLASS_NAMES['digit
     plt = pyplot()
     rows = len(digits)
     height = rows * 1.6 + 0.3
-    figure, axes = plt.subplots(rows, 3, squeeze=False, figsize=(8, height),
-                                gridspec_kw={'width_ratios': [1, 1, 2.2]})
-    for (picture_ax, input_ax, bars_ax), digit, row in zip(axes, digits, probabilities):
+    figure, axes = plt.subplots(rows, 4, squeeze=False, figsize=(8, height),
+                                gridspec_kw={'width_ratios': [1, 1, 1, 1.8]})
+    for (picture_ax, ink_ax, input_ax, bars_ax), digit, row in zip(axes, digits, probabilities):
         predicted = int(np.argmax(row))
         picture_ax.imshow(digit.picture, cmap='gray', vmin=0, vmax=1)
         picture_ax.set_title(os.path.basename(digit.path), fontsize=8)
+        ink_ax.imshow(digit.ink.picture())
+        ink_ax.set_title('ink (red: dropped)', fontsize=8)
         input_ax.imshow(digit.pixels.reshape(IMAGE_SIZE, IMAGE_SIZE), cmap='gray_r', vmin=0, vmax=1,
                         interpolation='nearest')
         input_ax.set_title('28x28 input', fontsize=8)
-        for ax in (picture_ax, input_ax):
+        for ax in (picture_ax, ink_ax, input_ax):
             ax.set_xticks([])
             ax.set_yticks([])
         colors = ['tab:blue' if c == predicted else 'lightgray' for c in range(NUM_CLASSES)]

@@ -8,11 +8,23 @@ import sys
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
+from scipy import ndimage
 
 from conftest import run_main
 from digit_renderings import EXACT, RENDERINGS, write_renderings
 from fashion_cnn import trained_cnn
 from mnist import checkpoints, digit_images, input_data, serving, training, visualize
+from photo_renderings import (
+    CONDITIONS,
+    HEIGHT,
+    TRAIN_DIGITS,
+    WIDTH,
+    agreement,
+    clean,
+    photo,
+    real_digits,
+    train_softmax,
+)
 from test_scripts import ROOT
 from test_visualize import load_script
 
@@ -138,6 +150,36 @@ def bad_files(directory):
     return files
 
 
+def test_a_faint_digit_on_dim_paper_is_ink_not_refused():
+    # The issue's refused photo: pencil darker than the paper (0.40) by less than 0.1.
+    images, _ = real_digits()
+    for image in images[TRAIN_DIGITS:TRAIN_DIGITS + 5]:
+        picture = 0.40 - 0.06 * (1.0 - clean(image))
+        pixels = digit_images.normalize(picture)
+        expected = digit_images.normalize(clean(image))
+        assert np.abs(pixels - expected).mean() < 0.01
+    with pytest.raises(digit_images.ImageError, match='has no ink'):
+        digit_images.normalize(np.full([50, 60], 0.40, np.float32))
+
+
+def test_find_ink_keeps_the_digit_and_drops_paper_lines_specks_and_other_marks():
+    images, _ = real_digits()
+    for index, condition in enumerate(['grid', 'ruled', 'specks', 'marks', 'photo']):
+        image = images[TRAIN_DIGITS + index]
+        strength = CONDITIONS[condition][-1]
+        ink = digit_images.find_ink(photo(image, condition, strength, seed=index))
+        # The same photo's digit alone, on plain paper: where the digit's strokes are.
+        alone = digit_images.find_ink(photo(image, 'marks' if condition == 'marks' else 'gradient', 0,
+                                            seed=index))
+        digit = alone.kept & (alone.strength >= 0.5)
+        assert ink.kept[digit].mean() > 0.97, condition
+        near_digit = ndimage.binary_dilation(alone.kept, iterations=5)
+        # Nothing far from it is kept: at most a speck that touches the digit.
+        assert (ink.kept & ~near_digit).sum() < 30, condition
+        assert (~ink.kept & (ink.strength >= 0.3)).sum() > 100, condition  # there was ink to drop
+        assert ink.kept.shape == ink.strength.shape == (HEIGHT, WIDTH)
+
+
 def test_unreadable_and_blank_files_raise_one_line_naming_them(tmp_path):
     for path, words in bad_files(str(tmp_path)).items():
         with pytest.raises(digit_images.ImageError) as raised:
@@ -187,6 +229,46 @@ def test_main_returns_the_probabilities_and_exit_status_0(font_softmax, tmp_path
     assert script.exit_status(results) == 0
     with pytest.raises(checkpoints.CheckpointError, match='No checkpoint in %s' % tmp_path):
         script.main(['--model', 'softmax', '--log_dir', str(tmp_path), path])
+
+
+@pytest.fixture(scope='module')
+def photo_softmax(tmp_path_factory):
+    """log_dir: softmax regression trained on the first photo_renderings.TRAIN_DIGITS real digits, clean."""
+    log_dir = str(tmp_path_factory.mktemp('photo_softmax'))
+    assert train_softmax(log_dir)['test']['precision'] > 0.9  # a trained model, not chance
+    return log_dir
+
+
+@pytest.mark.parametrize('condition', sorted(CONDITIONS))
+def test_photos_of_real_digits_get_the_clean_digits_class(photo_softmax, condition):
+    for strength in CONDITIONS[condition]:
+        agreeing, refused = agreement(photo_softmax, 40, condition, strength)
+        assert refused == 0, (condition, strength)
+        assert agreeing >= 38, (condition, strength, agreeing)
+
+
+def test_show_draws_a_photo_what_became_ink_and_the_input(photo_softmax, tmp_path):
+    images, _ = real_digits()
+    paths = []
+    for condition in ('grid', 'photo'):
+        path = str(tmp_path / ('%s.jpg' % condition))
+        picture = photo(images[TRAIN_DIGITS], condition, CONDITIONS[condition][-1])
+        Image.fromarray(np.round(picture * 255).astype(np.uint8)).save(path, quality=90)
+        paths.append(path)
+    show = str(tmp_path / 'shown.png')
+    result = run_predict('--model', 'softmax', '--log_dir', photo_softmax, '--show', show, *paths)
+    assert result.returncode == 0, result.stderr
+    expected = checkpoint_classes('softmax', photo_softmax,
+                                  digit_images.normalize(clean(images[TRAIN_DIGITS]))[None])
+    lines = [re.match(PREDICTION_LINE, line) for line in result.stdout.splitlines()[:2]]
+    assert [int(m.group('name')) for m in lines] == [expected[0]] * 2, result.stdout
+    assert visualize.png_size(show) == (800, 30 + 160 * 2)
+    # What became ink: the digit black, the squared paper's lines red.
+    rgb = digit_images.read_digit(paths[0]).ink.picture()
+    red = (rgb[..., 0] > 200) & (rgb[..., 1] < 150)
+    black = (rgb.max(axis=-1) < 100)
+    assert red.sum() > 1000 and black.sum() > 1000
+    assert np.ptp(np.flatnonzero(black.any(axis=0))) < WIDTH / 2  # the digit alone, not the lines
 
 
 @pytest.mark.slow
