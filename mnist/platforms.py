@@ -40,11 +40,15 @@ WINDOWS = sys.platform == 'win32'
 STOP_SIGNALS = {signal.SIGINT: 'Interrupted', signal.SIGTERM: 'Stopped by SIGTERM'}
 if hasattr(signal, 'SIGBREAK'):  # Windows: Ctrl-Break, and what a launcher sends a task
     STOP_SIGNALS[signal.SIGBREAK] = 'Stopped by Ctrl-Break'
-# Characters Windows does not allow in a file name (the colon only after a drive letter).
-WINDOWS_FORBIDDEN = '*?"<>|'
+# Characters Windows does not allow in a file name (a colon only after a drive letter).
+WINDOWS_FORBIDDEN = '*?"<>|:'
 # File descriptor 2 can be swapped for a pipe to a filter process (mnist/startup_log.py).
 CAN_FILTER_STDERR = os.name == 'posix'
 UNLIMITED = 2 ** 60  # cgroup v1 writes "no limit" as a number near 2**63
+# Where each cgroup version keeps a memory limit and the usage counted against it, by the
+# controllers field of its /proc/self/cgroup line ('' is v2's unified hierarchy).
+CGROUP_MEMORY_FILES = {'': ('', 'memory.max', 'memory.current'),
+                       'memory': ('memory', 'memory.limit_in_bytes', 'memory.usage_in_bytes')}
 
 
 def _proc(*parts):
@@ -115,7 +119,7 @@ def forbidden_character(path, system=sys.platform):
     if system != 'win32':
         return None
     rest = path[2:] if path[1:2] == ':' else path
-    return next((c for c in rest if c in WINDOWS_FORBIDDEN + ':'), None)
+    return next((c for c in rest if c in WINDOWS_FORBIDDEN), None)
 
 
 def _system_available_memory():
@@ -163,20 +167,17 @@ def cgroup_headroom(cgroups='/sys/fs/cgroup'):
         if line.count(':') < 2:
             continue
         _, controllers, path = line.split(':', 2)
-        if controllers == '':
-            root, limit, usage = cgroups, 'memory.max', 'memory.current'
-        elif 'memory' in controllers.split(','):
-            root, limit, usage = os.path.join(cgroups, 'memory'), 'memory.limit_in_bytes', \
-                'memory.usage_in_bytes'
-        else:
+        version = '' if controllers == '' else 'memory' if 'memory' in controllers.split(',') else None
+        if version is None:
             continue
+        mount, limit_file, usage_file = CGROUP_MEMORY_FILES[version]
         parts = [p for p in path.split('/') if p]
         for depth in range(len(parts), -1, -1):
-            directory = os.path.join(root, *parts[:depth])
-            maximum, current = _read_number(os.path.join(directory, limit)), \
-                _read_number(os.path.join(directory, usage))
-            if maximum is not None and current is not None and maximum < UNLIMITED:
-                headrooms.append(max(0, maximum - current))
+            directory = os.path.join(cgroups, mount, *parts[:depth])
+            limit = _read_number(os.path.join(directory, limit_file))
+            usage = _read_number(os.path.join(directory, usage_file))
+            if limit is not None and usage is not None and limit < UNLIMITED:
+                headrooms.append(max(0, limit - usage))
     return min(headrooms) if headrooms else None
 
 
