@@ -7,6 +7,7 @@ import collections
 import contextlib
 import gzip
 import os
+import signal
 import struct
 import subprocess
 
@@ -81,6 +82,23 @@ def write_mnist_dir(directory, num_train=60, num_test=20, seed=0):
         with open(os.path.join(directory, name), 'wb') as f:
             f.write(data)
     return MnistArrays(str(directory), *arrays)
+
+
+@contextlib.contextmanager
+def ctrl_c_as_from_a_terminal():
+    """Children started in the block get SIGINT at its default, as from a terminal.
+
+    For tests that send a child Ctrl-C (or another stop signal). A test run
+    started with SIGINT ignored (`nohup`, `&` in a script, some CI runners)
+    would pass SIG_IGN on to every child, and Python never installs its Ctrl-C
+    handler where SIGINT is ignored. exec keeps SIG_IGN but resets a handler to
+    the default, so the block sets Python's own handler.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from conftest import run_main, tmpfs
+from conftest import ctrl_c_as_from_a_terminal, run_main, tmpfs
 from mnist import checkpoints
 from test_scripts import ROOT, run_script
 from test_training import evaluate, train
@@ -281,10 +281,11 @@ def test_log_dir_that_is_not_a_directory_is_one_line(make, what, tmp_path):
 
 def start_training(log_dir, *flags):
     """fully_connected_feed.py on fake data for a million steps (saving every 1000), in the background."""
-    return subprocess.Popen(
-        [sys.executable, os.path.join(ROOT, 'scripts', 'fully_connected_feed.py'), '--fake_data',
-         '--log_dir', str(log_dir), '--max_steps', '1000000', '--batch_size', '10', *flags],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    with ctrl_c_as_from_a_terminal():
+        return subprocess.Popen(
+            [sys.executable, os.path.join(ROOT, 'scripts', 'fully_connected_feed.py'), '--fake_data',
+             '--log_dir', str(log_dir), '--max_steps', '1000000', '--batch_size', '10', *flags],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
 
 
 def wait_for_checkpoint(process, log_dir, timeout=120):

@@ -19,7 +19,7 @@ import time
 import numpy as np
 import pytest
 
-from conftest import mnist_file_bytes, write_mnist_dir
+from conftest import ctrl_c_as_from_a_terminal, mnist_file_bytes, write_mnist_dir
 from mnist import paths, platforms, startup_log
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -138,10 +138,11 @@ def test_a_held_lock_stops_a_second_run_and_a_dead_holder_does_not(tmp_path):
 
 def test_ctrl_break_saves_a_resumable_checkpoint(tmp_path):
     log_dir = tmp_path / 'run'
-    process = subprocess.Popen(
-        [sys.executable, script('fully_connected_feed.py'), '--fake_data', '--max_steps', '1000000',
-         '--batch_size', '10', '--log_dir', str(log_dir)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=simulated_env(), cwd=ROOT)
+    with ctrl_c_as_from_a_terminal():
+        process = subprocess.Popen(
+            [sys.executable, script('fully_connected_feed.py'), '--fake_data', '--max_steps', '1000000',
+             '--batch_size', '10', '--log_dir', str(log_dir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=simulated_env(), cwd=ROOT)
     deadline = time.monotonic() + 120
     while not os.path.exists(log_dir / 'checkpoint'):  # the first save, every 1000 steps
         assert process.poll() is None, process.stderr.read()

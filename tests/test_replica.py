@@ -19,6 +19,7 @@ from concurrent import futures
 import grpc
 import pytest
 
+from conftest import ctrl_c_as_from_a_terminal
 from mnist import checkpoints, cluster, paths, replica
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -41,7 +42,8 @@ class Tasks:
     def start(self, job, index):
         """Starts (or restarts) one task; returns (Popen, path of its log)."""
         log = self.tmp_path / ('%s%d-%d.log' % (job, index, len(self.processes)))
-        with open(log, 'w') as output:
+        # As the launcher starts them: it handles Ctrl-C itself, so a task never inherits SIG_IGN.
+        with open(log, 'w') as output, ctrl_c_as_from_a_terminal():
             process = cluster.start_task(cluster.task_command(
                 job, index, self.ps_hosts, self.worker_hosts, self.flags), output)
         self.processes.append(process)

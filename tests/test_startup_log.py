@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from conftest import ctrl_c_as_from_a_terminal
 from mnist import startup_log
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -69,10 +70,11 @@ def test_an_error_during_the_import_passes_the_filter(tmp_path):
 @pytest.mark.parametrize('level', ['2', '0'])
 def test_ctrl_c_while_tensorflow_is_imported_is_one_line_and_exit_130(level, tmp_path):
     log_dir = tmp_path / 'log'
-    script = subprocess.Popen(
-        [sys.executable, 'scripts/mnist_softmax.py', '--fake_data', '--log_dir', str(log_dir)],
-        cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT, TF_CPP_MIN_LOG_LEVEL=level),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    with ctrl_c_as_from_a_terminal():
+        script = subprocess.Popen(
+            [sys.executable, 'scripts/mnist_softmax.py', '--fake_data', '--log_dir', str(log_dir)],
+            cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT, TF_CPP_MIN_LOG_LEVEL=level),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     # TensorFlow's C++ library is loaded early in its import; the Python part takes seconds more.
     while 'libtensorflow_framework' not in open('/proc/%d/maps' % script.pid).read():
         assert script.poll() is None, script.communicate()

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from conftest import ctrl_c_as_from_a_terminal
 from test_checkpoints import wait_for_checkpoint
 from test_scripts import ROOT
 from test_training import train
@@ -54,10 +55,11 @@ def test_training_writes_graph_loss_and_accuracy(model, separable_data_sets, tmp
 
 
 def test_ctrl_c_leaves_readable_events(tmp_path):
-    process = subprocess.Popen(
-        [sys.executable, os.path.join(ROOT, 'scripts', 'fully_connected_feed.py'), '--fake_data',
-         '--log_dir', str(tmp_path), '--max_steps', '1000000', '--batch_size', '10'],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    with ctrl_c_as_from_a_terminal():
+        process = subprocess.Popen(
+            [sys.executable, os.path.join(ROOT, 'scripts', 'fully_connected_feed.py'), '--fake_data',
+             '--log_dir', str(tmp_path), '--max_steps', '1000000', '--batch_size', '10'],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     wait_for_checkpoint(process, str(tmp_path))
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=60) == 130
