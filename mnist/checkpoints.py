@@ -23,6 +23,8 @@ What it guarantees:
   process has died never blocks).
 - A save writes the checkpoint, then the state file (atomically, relative
   paths), then deletes the oldest beyond MAX_TO_KEEP, earlier runs' included.
+  Before training, a run refuses a file system without room for the
+  checkpoints it will keep (MAX_TO_KEEP + 1 during a save) and its events file.
   A kill at any moment leaves the newest complete checkpoint resumable, and a
   save that fails leaves no half-written checkpoint behind.
 - Non-finite weights are never saved.
@@ -51,6 +53,10 @@ CHECKPOINT_NAME = 'model.ckpt'
 STATE_FILE = 'checkpoint'
 LOCK_FILE = '.training.lock'
 MAX_TO_KEEP = 5
+# The events file holds the graph and the meta graph (each about a checkpoint's .meta), then the
+# summaries, for which this much room is asked: a scalar takes about 30 bytes (the 6000 steps of
+# `mnist_softmax.py --max_steps 6000` write 2 KB of them). Histograms take more.
+SUMMARIES_BYTES = 32 << 10
 # Any file of a checkpoint: its index, its data shards, its meta graph.
 _CHECKPOINT_FILE = re.compile(r'^%s-(\d+)\.(index|meta|data-\d+-of-\d+)$' % re.escape(CHECKPOINT_NAME))
 
@@ -221,9 +227,14 @@ def _all_finite():
     return tf.reduce_all([tf.reduce_all(tf.math.is_finite(v)) for v in v1.trainable_variables()])
 
 
+def _checkpoint_files(prefix):
+    """The names of one checkpoint's files: its index, its meta graph and its data shards."""
+    return [prefix + '.index', prefix + '.meta'] + glob.glob(glob.escape(prefix) + '.data-*')
+
+
 def _remove_checkpoint(prefix):
     """Deletes the files of one checkpoint (and a save's leftovers), by their exact names."""
-    for path in [prefix + '.index', prefix + '.meta'] + glob.glob(glob.escape(prefix) + '.data-*'):
+    for path in _checkpoint_files(prefix):
         with contextlib.suppress(FileNotFoundError):
             os.remove(path)
     for temp in glob.glob(glob.escape(prefix) + '_temp*'):
@@ -297,6 +308,7 @@ class TrainingRun:
         self._global_step = v1.train.get_global_step(graph)
         with graph.as_default():
             self._finite = _all_finite()
+        self._check_room(graph)
         if self.overwrite and self.found:
             for prefix in self.found:
                 _remove_checkpoint(prefix)
@@ -311,6 +323,30 @@ class TrainingRun:
             step = self._restore_newest(sess)
         self._catch_stop_signals()
         return step
+
+    def _check_room(self, graph):
+        """Refuses (PathError) a log_dir without room for the checkpoints and the events file of this run.
+
+        A checkpoint is its variables (.data), their index and the graph (.meta).
+        A save writes the new checkpoint before it deletes the oldest, so MAX_TO_KEEP + 1
+        are on disk at once; with --resume the ones there count, with --overwrite
+        the room of those it deletes too.
+        """
+        with graph.as_default():
+            meta = self._saver.export_meta_graph().ByteSize()
+            variables = v1.global_variables()
+        data = sum(v.shape.num_elements() * v.dtype.size for v in variables)
+        index = 64 * len(variables)  # a variable's name, shape and checksum
+        checkpoint = paths.on_disk(data) + paths.on_disk(index) + paths.on_disk(meta)
+        count = MAX_TO_KEEP + 1 - (min(len(self.found), MAX_TO_KEEP) if self.resume else 0)
+        needed = count * checkpoint + paths.on_disk(2 * meta + SUMMARIES_BYTES) + paths.BLOCK_BYTES
+        what = '%d checkpoints of %d KiB, the events file and the state file' % (count, checkpoint // 1024)
+        if self.overwrite and self.found:
+            deleted = sum(paths.on_disk(os.path.getsize(name)) for prefix in self.found
+                          for name in _checkpoint_files(prefix) if os.path.exists(name))
+            needed -= deleted
+            what += ', less the %d KiB of the checkpoints --overwrite deletes' % (deleted // 1024)
+        paths.check_room(self.log_dir, '--log_dir', needed, what)
 
     def _restore_newest(self, sess):
         """Restores the newest restorable, finite checkpoint of self.found; returns its global step."""

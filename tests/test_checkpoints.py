@@ -7,6 +7,7 @@ file system (tmpfs), NaN losses.
 import contextlib
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -251,13 +252,47 @@ def test_resume_on_a_full_disk_is_one_line_and_keeps_the_checkpoints(tmp_path):
         result = run_script('mnist_softmax.py', *flags, '--max_steps', '40', '--resume')
         assert result.returncode == 1
         assert result.stderr.strip().splitlines() == [
-            'error: --log_dir %s has no room for 1024 KiB: No space left on device. Free some space or '
-            'choose another --log_dir.' % log_dir]
+            'error: --log_dir %s is full: No space left on device. Free some space or choose another '
+            '--log_dir.' % log_dir]
         assert {name: (log_dir / name).read_bytes() for name in os.listdir(log_dir)} == before
         os.remove(filler)
         resumed = run_script('mnist_softmax.py', *flags, '--max_steps', '40', '--resume')
         assert resumed.returncode == 0, resumed.stderr
         assert steps_on_disk(log_dir) == [40, 20]
+
+
+ROOM_REFUSED = re.compile(
+    r'error: --log_dir (.*) has (\d+) KiB free; this run needs (\d+) KiB \(6 checkpoints of (\d+) KiB, '
+    r'the events file and the state file\)\. Free some space or choose another --log_dir\.')
+
+
+def test_a_small_disk_trains_where_the_checkpoints_fit_and_refuses_with_the_numbers_where_not(tmp_path):
+    flags = ['--fake_data', '--max_steps', '6000']  # six saves: five kept, and a sixth while saving
+    with tmpfs(tmp_path / 'small', 'size=300k') as disk:
+        refused = run_script('mnist_softmax.py', *flags, '--log_dir', str(disk / 'run'))
+        assert refused.returncode == 1
+        numbers = ROOM_REFUSED.fullmatch(refused.stderr.strip().splitlines()[-1])
+        assert numbers and numbers[1] == str(disk / 'run'), refused.stderr
+        assert os.listdir(disk / 'run') == ['.training.lock']  # refused before anything was written
+    free, needed, checkpoint = (int(n) for n in numbers.groups()[1:])
+    assert free < needed and checkpoint >= 784 * 10 * 4 // 1024  # the weights alone are 31 KB
+    used = 300 - free  # the lock file
+    # Exactly the room it asked for: it trains, saves six times and keeps five.
+    with tmpfs(tmp_path / 'enough', 'size=%dk' % (used + needed)) as disk:
+        log_dir = disk / 'run'
+        trained = run_script('mnist_softmax.py', *flags, '--log_dir', str(log_dir))
+        assert trained.returncode == 0, trained.stderr
+        assert steps_on_disk(log_dir) == [6000, 5000, 4000, 3000, 2000]
+        checkpoints.variables(str(log_dir / 'model.ckpt-6000'))  # reads
+        # --overwrite counts the room of the checkpoints it would delete; the events file stays, so
+        # the run does not fit again, and is refused before it deletes anything.
+        again = run_script('mnist_softmax.py', *flags, '--log_dir', str(log_dir), '--overwrite')
+        assert again.returncode == 1
+        assert again.stderr.strip().splitlines()[-1].endswith(
+            'this run needs %d KiB (6 checkpoints of %d KiB, the events file and the state file, less the '
+            '%d KiB of the checkpoints --overwrite deletes). Free some space or choose another --log_dir.'
+            % (needed - 5 * checkpoint, checkpoint, 5 * checkpoint)), again.stderr
+        assert steps_on_disk(log_dir) == [6000, 5000, 4000, 3000, 2000]
 
 
 def test_log_dir_on_a_read_only_file_system_is_one_line(read_only_dir):
