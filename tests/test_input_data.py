@@ -28,7 +28,7 @@ import numpy as np
 import pytest
 
 from conftest import FILE_NAMES, mnist_file_bytes, write_idx, write_mnist_dir
-from mnist import input_data
+from mnist import download, input_data
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS = FILE_NAMES
@@ -46,7 +46,7 @@ def local_network_only(monkeypatch):
             raise AssertionError('a test tried to contact %s' % full_url)
         return real_urlopen(url, *args, **kwargs)
 
-    monkeypatch.setattr(input_data.urllib.request, 'urlopen', urlopen)
+    monkeypatch.setattr(urllib.request, 'urlopen', urlopen)
 
 
 @pytest.fixture(autouse=True)
@@ -804,15 +804,15 @@ def server():
 
 @pytest.fixture
 def mirrors(server, monkeypatch):
-    """Two local mirrors, /m1/ and /m2/, standing in for input_data.MIRRORS.
+    """Two local mirrors, /m1/ and /m2/, standing in for download.MIRRORS.
 
     MNIST_FILES is patched to the size and SHA-256 of the tiny files in
     `files`; nothing is served until a test calls serve().
     """
     files, arrays = mnist_file_bytes()
     urls = (server.base_url + 'm1/', server.base_url + 'm2/')
-    monkeypatch.setattr(input_data, 'MIRRORS', urls)
-    monkeypatch.setattr(input_data, 'MNIST_FILES', {
+    monkeypatch.setattr(download, 'MIRRORS', urls)
+    monkeypatch.setattr(download, 'MNIST_FILES', {
         name: (len(data), hashlib.sha256(data).hexdigest()) for name, data in files.items()})
     return types.SimpleNamespace(server=server, urls=urls, files=files, arrays=arrays)
 
@@ -884,7 +884,7 @@ def test_checksum_mismatch_everywhere(mirrors, tmp_path):
         serve(mirrors.server, url, bad)
     message = download_error(tmp_path, mirrors.urls[0])
     assert TRAIN_IMAGES in message
-    assert input_data.MNIST_FILES[TRAIN_IMAGES][1] in message
+    assert download.MNIST_FILES[TRAIN_IMAGES][1] in message
     assert hashlib.sha256(bad[TRAIN_IMAGES]).hexdigest() in message
     for url in mirrors.urls:
         assert url + TRAIN_IMAGES in message
@@ -1008,7 +1008,7 @@ def test_downloaded_images_of_the_wrong_size_are_not_kept(mirrors, tmp_path, cap
 @pytest.mark.parametrize('behaviour', ['hold', 'drip'])
 def test_stalled_mirror_is_abandoned_for_the_next(mirrors, tmp_path, monkeypatch, capsys, behaviour):
     """Silence ('hold') or one byte every 0.2 s ('drip') for STALL_SECONDS abandons the mirror."""
-    monkeypatch.setattr(input_data, 'STALL_SECONDS', 1)
+    monkeypatch.setattr(download, 'STALL_SECONDS', 1)
     serve(mirrors.server, mirrors.urls[0], mirrors.files)
     serve(mirrors.server, mirrors.urls[0], {TRAIN_IMAGES: mirrors.files[TRAIN_IMAGES]}, behaviour)
     serve(mirrors.server, mirrors.urls[1], mirrors.files)
@@ -1025,7 +1025,7 @@ def test_stalled_mirror_is_abandoned_for_the_next(mirrors, tmp_path, monkeypatch
 
 def test_stall_everywhere_names_every_url(mirrors, tmp_path, monkeypatch):
     """When every mirror stalls, the error lists each URL as stalled, and nothing is left."""
-    monkeypatch.setattr(input_data, 'STALL_SECONDS', 1)
+    monkeypatch.setattr(download, 'STALL_SECONDS', 1)
     for url in mirrors.urls:
         serve(mirrors.server, url, mirrors.files, 'hold')
     message = download_error(tmp_path, mirrors.urls[0])
@@ -1037,10 +1037,10 @@ def test_stall_everywhere_names_every_url(mirrors, tmp_path, monkeypatch):
 
 CHILD = r'''
 import json, sys
-from mnist import input_data
+from mnist import download, input_data
 args = json.loads(sys.argv[1])
-input_data.MIRRORS = tuple(args['mirrors'])
-input_data.MNIST_FILES = {name: tuple(value) for name, value in args['files'].items()}
+download.MIRRORS = tuple(args['mirrors'])
+download.MNIST_FILES = {name: tuple(value) for name, value in args['files'].items()}
 if args['call'] == 'maybe_download':
     input_data.maybe_download(args['name'], args['directory'], source_url=args['mirrors'][0])
 else:
@@ -1051,7 +1051,7 @@ else:
 def start_child(mirrors, directory, call, name=None):
     """Starts a Python process that runs maybe_download or read_data_sets against the mirrors."""
     args = dict(call=call, name=name, directory=str(directory), mirrors=mirrors.urls,
-                files=input_data.MNIST_FILES)
+                files=download.MNIST_FILES)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [REPO_ROOT] + [p for p in [os.environ.get('PYTHONPATH')] if p]))
     return subprocess.Popen([sys.executable, '-c', CHILD, json.dumps(args)], env=env,
