@@ -212,12 +212,16 @@ def cpu_has_bfloat16():
 
     From NumPy's CPU feature table, which asks the CPU itself (CPUID) on every
     system. NumPy before 2.3 lists no AVX512BF16; its AVX512_SPR (Sapphire
-    Rapids' set, AMX's first CPUs) implies it.
+    Rapids' set, AMX's first CPUs) implies it. NumPy 1 (with TensorFlow 2.16
+    and 2.17) keeps the table in numpy.core.
     """
     try:
         from numpy._core._multiarray_umath import __cpu_features__
     except ImportError:
-        return False
+        try:
+            from numpy.core._multiarray_umath import __cpu_features__
+        except ImportError:
+            return False
     return bool(__cpu_features__.get('AVX512BF16') or __cpu_features__.get('AVX512_SPR'))
 
 
