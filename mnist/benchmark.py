@@ -1,13 +1,15 @@
 """Side-by-side speed and memory figures on real data: `python -m mnist.benchmark`.
 
 For each model at its tutorial's batch size it measures, after a warm-up:
-our training loop (steps/s and examples/s), the floor (`Session.run` of the
-bare train op fed one fixed batch), the same model trained by `tf.keras`
-`model.fit` at its defaults and at its fastest settings (KERAS_BEST), and
-batched evaluation; plus `read_data_sets`, and peak RSS of
-CNN training with its test evaluation. Every figure is the median over
---repeats runs. The machine is shared and noisy: read the ratios, which come
-from the same run, rather than the absolute times.
+our training loop (steps/s and examples/s) with our session's executor and
+with TensorFlow's default one, the floor (`Session.run` of the bare train op
+fed one fixed batch), the same model trained by `tf.keras` `model.fit` at its
+defaults and at its fastest settings (KERAS_BEST), and batched evaluation;
+plus `read_data_sets`, and peak RSS of CNN training with its test evaluation.
+Every rate divides the training steps that really ran (the global step, or
+Keras's optimizer.iterations, before and after) by the time they took. Every
+figure is the median over --repeats runs. The machine is shared and noisy:
+read the ratios, which come from the same run, rather than the absolute times.
 """
 import argparse
 import contextlib
@@ -115,31 +117,53 @@ def batch_size_of(model):
 
 
 def _timed_run(script, steps, log_dir, mixed_precision, data_sets):
-    """Wall seconds of the script's main() for `steps` steps, saving once, at the end."""
+    """(wall seconds, global step reached) of main() for `steps` steps, saving once, at the end."""
     script.CHECKPOINT_EVERY = steps + 1
     flags = ['--log_dir', log_dir, '--max_steps', str(steps), '--seed', '0']
     start = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()):
-        script.main(flags + (['--mixed_precision'] if mixed_precision else []), data_sets)
-    return time.perf_counter() - start
+        metrics = script.main(flags + (['--mixed_precision'] if mixed_precision else []), data_sets)
+    return time.perf_counter() - start, metrics['global_step']
 
 
-def measure_our_loop(model, data_sets, steps, repeats, mixed_precision=False):
-    """Steps/s of the tutorial script's loop: (time of 2n steps - time of n steps) / n.
+@contextlib.contextmanager
+def session_executor(executor_type):
+    """Within it, training.session_config() asks for executor_type ('' is TensorFlow's default)."""
+    from mnist import training
+    shipped = training.EXECUTOR_TYPE
+    training.EXECUTOR_TYPE = executor_type
+    try:
+        yield
+    finally:
+        training.EXECUTOR_TYPE = shipped
 
-    Graph building, initialization, the final save and evaluation cancel out.
+
+def measure_our_loop(model, data_sets, steps, repeats, mixed_precision=False, executor_types=(None,)):
+    """Steps/s of the tutorial script's loop under each of executor_types (None: the shipped one).
+
+    A rate is (steps of a 2n-step run - steps of an n-step run) / (the
+    difference of their times), the steps read from the global step each run
+    reached: graph building, initialization, the final save and evaluation
+    cancel out. The executors take turns in every repeat, so the machine's
+    load weighs on them alike. Returns one median rate per executor type.
     """
+    from mnist import training
     script = tutorial_script(model)
-    rates = []
+    executor_types = [training.EXECUTOR_TYPE if e is None else e for e in executor_types]
+    rates = [[] for _ in executor_types]
     with tempfile.TemporaryDirectory() as log_root:
-        _timed_run(script, steps, os.path.join(log_root, 'warm'), mixed_precision, data_sets)
+        def timed(executor_type, steps, name):
+            with session_executor(executor_type):
+                return _timed_run(script, steps, os.path.join(log_root, name), mixed_precision, data_sets)
+
+        for i, executor_type in enumerate(executor_types):
+            timed(executor_type, steps, 'warm%d' % i)
         for repeat in range(repeats):
-            short = _timed_run(script, steps, os.path.join(log_root, 's%d' % repeat), mixed_precision,
-                               data_sets)
-            long = _timed_run(script, 2 * steps, os.path.join(log_root, 'l%d' % repeat),
-                              mixed_precision, data_sets)
-            rates.append(steps / max(long - short, 1e-9))
-    return statistics.median(rates)
+            for i, executor_type in enumerate(executor_types):
+                short, short_steps = timed(executor_type, steps, 's%d_%d' % (repeat, i))
+                long, long_steps = timed(executor_type, 2 * steps, 'l%d_%d' % (repeat, i))
+                rates[i].append((long_steps - short_steps) / max(long - short, 1e-9))
+    return [statistics.median(r) for r in rates]
 
 
 def measure_floor_and_eval(model, data_sets, steps, repeats, mixed_precision=False):
@@ -160,10 +184,12 @@ def measure_floor_and_eval(model, data_sets, steps, repeats, mixed_precision=Fal
                 sess.run(graph.train_op, feed)
             floors, evals = [], []
             for _ in range(repeats):
+                first_step = sess.run(graph.global_step)
                 start = time.perf_counter()
                 for _ in range(steps):
                     sess.run(graph.train_op, feed)
-                floors.append((time.perf_counter() - start) / steps * 1e6)
+                seconds = time.perf_counter() - start
+                floors.append(seconds / (sess.run(graph.global_step) - first_step) * 1e6)
                 start = time.perf_counter()
                 training.do_eval(sess, graph.eval_correct, graph.images, graph.labels, data_sets.test,
                                  verbose=False)
@@ -208,22 +234,33 @@ def keras_model(model, **compile_options):
 
 
 def measure_keras(model, data_sets, steps, repeats, **compile_options):
-    """Training steps/s of keras_model(model, **compile_options).fit over `steps` batches.
+    """(training steps/s, steps per timed fit) of keras_model(model, **compile_options).fit.
 
-    A first fit of the same size compiles the training function (each
-    execution of steps_per_execution batches is one call of it) and is not timed.
+    Each fit runs over whole batches of the training set for as many epochs
+    as it takes to make at least `steps` steps (a small data set takes
+    several), and its rate divides the steps it really made, the optimizer's
+    iterations before and after, by its time. A first fit of the same size
+    compiles the training function (each execution of steps_per_execution
+    batches is one call of it) and is not timed.
     """
+    import math
+
     batch_size = batch_size_of(model)
-    images = data_sets.train.images[:steps * batch_size]
-    labels = data_sets.train.labels[:steps * batch_size].astype('int32')
+    batches_per_epoch = max(1, min(steps, data_sets.train.num_examples // batch_size))
+    images = data_sets.train.images[:batches_per_epoch * batch_size]
+    labels = data_sets.train.labels[:batches_per_epoch * batch_size].astype('int32')
+    epochs = math.ceil(steps / batches_per_epoch)
     net = keras_model(model, **compile_options)
     rates = []
     for repeat in range(repeats + 1):
+        first_step = int(net.optimizer.iterations.numpy())
         start = time.perf_counter()
-        net.fit(images, labels, batch_size=batch_size, epochs=1, shuffle=True, verbose=0)
+        net.fit(images, labels, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0)
+        seconds = time.perf_counter() - start
+        steps_made = int(net.optimizer.iterations.numpy()) - first_step
         if repeat:  # the first is the warm-up
-            rates.append(steps / (time.perf_counter() - start))
-    return statistics.median(rates)
+            rates.append(steps_made / seconds)
+    return statistics.median(rates), steps_made
 
 
 def measure_cnn_rss(data_dir, steps, mixed_precision=False):
@@ -252,18 +289,22 @@ def run(data_dir=FASHION_MNIST_DIR, budget=FULL, mixed_precision=None, progress=
         note('%s ...' % key)
         batch_size = batch_size_of(model)
         steps = budget.steps[model]
-        ours = measure_our_loop(model, data_sets, steps, budget.repeats, mixed)
+        ours, default_executor = measure_our_loop(model, data_sets, steps, budget.repeats, mixed,
+                                                  executor_types=(None, ''))
         floor_us, eval_rate = measure_floor_and_eval(model, data_sets, steps, budget.repeats, mixed)
         figures = {'batch_size': batch_size, 'steps_per_s': ours,
                    'examples_per_s': ours * batch_size, 'floor_us_per_step': floor_us,
-                   'ours_over_floor': ours * floor_us / 1e6, 'eval_examples_per_s': eval_rate}
+                   'ours_over_floor': ours * floor_us / 1e6,
+                   'default_executor_steps_per_s': default_executor,
+                   'ours_over_default_executor': ours / default_executor,
+                   'eval_examples_per_s': eval_rate}
         if not mixed:
-            keras = measure_keras(model, data_sets, budget.keras_steps[model], budget.repeats)
+            keras, keras_steps = measure_keras(model, data_sets, budget.keras_steps[model], budget.repeats)
             best = keras if KERAS_BEST[model] == KERAS_DEFAULTS else measure_keras(
-                model, data_sets, budget.keras_steps[model], budget.repeats, **KERAS_BEST[model])
+                model, data_sets, budget.keras_steps[model], budget.repeats, **KERAS_BEST[model])[0]
             figures.update(keras_steps_per_s=keras, ours_over_keras=ours / keras,
                            keras_best_steps_per_s=best, ours_over_keras_best=ours / best,
-                           keras_best_settings=KERAS_BEST[model])
+                           keras_best_settings=KERAS_BEST[model], keras_steps_per_fit=keras_steps)
         results['models'][key] = figures
     note('CNN peak RSS ...')
     results['cnn_peak_rss_mb'] = measure_cnn_rss(data_dir, budget.rss_steps)
@@ -272,18 +313,20 @@ def run(data_dir=FASHION_MNIST_DIR, budget=FULL, mixed_precision=None, progress=
 
 def format_table(results):
     """The figures as a plain-text table."""
-    lines = ['%-26s %9s %10s %11s %10s %11s %10s %11s %10s %12s' % (
-        'model (batch)', 'steps/s', 'examples/s', 'floor us', 'ours/floor', 'keras st/s',
-        'ours/keras', 'best st/s', 'ours/best', 'eval ex/s')]
+    from mnist import training
+    lines = ['%-26s %9s %10s %11s %10s %12s %10s %11s %10s %11s %10s %12s' % (
+        'model (batch)', 'steps/s', 'examples/s', 'floor us', 'ours/floor', 'tf exec st/s',
+        'ours/tf', 'keras st/s', 'ours/keras', 'best st/s', 'ours/best', 'eval ex/s')]
     for key, f in results['models'].items():
         if 'keras_steps_per_s' in f:
             keras = '%11.0f %10.2f %11.0f %10.2f' % (f['keras_steps_per_s'], f['ours_over_keras'],
                                                      f['keras_best_steps_per_s'], f['ours_over_keras_best'])
         else:
             keras = '%11s %10s %11s %10s' % (('-',) * 4)
-        lines.append('%-26s %9.0f %10.0f %11.0f %10.2f %s %12.0f' % (
+        lines.append('%-26s %9.0f %10.0f %11.0f %10.2f %12.0f %10.2f %s %12.0f' % (
             '%s (%d)' % (key, f['batch_size']), f['steps_per_s'], f['examples_per_s'],
-            f['floor_us_per_step'], f['ours_over_floor'], keras, f['eval_examples_per_s']))
+            f['floor_us_per_step'], f['ours_over_floor'], f['default_executor_steps_per_s'],
+            f['ours_over_default_executor'], keras, f['eval_examples_per_s']))
     read = results['read_data_sets']
     lines.append('read_data_sets: %.3f s, peak RSS %.0f MB above the TensorFlow import'
                  % (read['seconds'], read['peak_rss_mb_above_import']))
@@ -295,6 +338,8 @@ def format_table(results):
     lines.append('Keras best: %s' % '; '.join(
         '%s steps_per_execution=%d jit_compile=%s' % (model, o['steps_per_execution'], o['jit_compile'])
         for model, o in KERAS_BEST.items()))
+    lines.append('tf exec: our loop under TensorFlow\'s default executor (ours: %s)'
+                 % training.EXECUTOR_TYPE)
     lines.append('(medians of %d repeats)' % results['repeats'])
     return '\n'.join(lines)
 

@@ -23,6 +23,13 @@ MODELS = {'softmax': softmax, 'fully_connected': fully_connected, 'cnn': cnn}
 # feed costs about 2.6 GB for the CNN.
 EVAL_BATCH_SIZE = 200
 LOG_ROOT = '/tmp/tensorflow/mnist/logs'
+# Every step of the tutorials' loops is one Session.run of a few small ops.
+# TensorFlow's default executor hands each op to its inter-op thread pool; this
+# one runs them one after the other in the calling thread (each op still uses
+# the intra-op threads for its own arithmetic), which takes the thread hand-offs
+# out of every step. It refuses graphs with control flow or reference variables,
+# neither of which our graphs have. The benchmark compares it with the default ('').
+EXECUTOR_TYPE = 'SINGLE_THREADED_EXECUTOR'
 
 
 @dataclasses.dataclass
@@ -129,13 +136,14 @@ def mixed_precision_device():
 
 
 def session_config(mixed_precision=False):
-    """Session options; mixed_precision turns on TensorFlow's own auto mixed precision rewrite.
+    """Session options: EXECUTOR_TYPE, and with mixed_precision TensorFlow's auto mixed precision rewrite.
 
     That is float16 on a GPU and oneDNN bfloat16 on a CPU: the graph stays
     float32 (variables, checkpoints, loss), and the rewrite computes the
     matmuls and convolutions in 16 bits.
     """
     config = v1.ConfigProto()
+    config.experimental.executor_type = EXECUTOR_TYPE
     device = mixed_precision_device() if mixed_precision else None
     if mixed_precision and device is None:
         print('Note: --mixed_precision does nothing useful here: no GPU, and this CPU has neither '
