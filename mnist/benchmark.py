@@ -1,9 +1,10 @@
 """Side-by-side speed and memory figures on real data: `python -m mnist.benchmark`.
 
 For each model at its tutorial's batch size it measures, after a warm-up:
-our training loop (steps/s and examples/s) with our session's executor and
-with TensorFlow's default one, the floor (`Session.run` of the bare train op
-fed one fixed batch), the same model trained by `tf.keras` `model.fit` at its
+our training loop (steps/s and examples/s) with the model's session executor
+(training.EXECUTORS) and, where that is not TensorFlow's default, with the
+default; the floor (`Session.run` of the bare train op fed one fixed batch);
+the same model trained by `tf.keras` `model.fit` at its
 defaults and at its fastest settings (KERAS_BEST), and batched evaluation;
 plus `read_data_sets`, and peak RSS of CNN training with its test evaluation.
 Every rate divides the training steps that really ran (the global step, or
@@ -83,8 +84,8 @@ class Budget:
     rss_steps: int
 
 
-FULL = Budget(steps={'softmax': 2000, 'fully_connected': 2000, 'cnn': 200},
-              keras_steps={'softmax': 1000, 'fully_connected': 1000, 'cnn': 200},
+FULL = Budget(steps={'softmax': 1000, 'fully_connected': 1000, 'cnn': 100},
+              keras_steps={'softmax': 1000, 'fully_connected': 1000, 'cnn': 100},
               repeats=5, rss_steps=300)
 QUICK = Budget(steps={'softmax': 20, 'fully_connected': 20, 'cnn': 4},
                keras_steps={'softmax': 10, 'fully_connected': 10, 'cnn': 4},
@@ -127,19 +128,19 @@ def _timed_run(script, steps, log_dir, mixed_precision, data_sets):
 
 
 @contextlib.contextmanager
-def session_executor(executor_type):
-    """Within it, training.session_config() asks for executor_type ('' is TensorFlow's default)."""
+def session_executor(model, executor_type):
+    """Within it, training.session_config() asks for executor_type for model ('' is TensorFlow's default)."""
     from mnist import training
-    shipped = training.EXECUTOR_TYPE
-    training.EXECUTOR_TYPE = executor_type
+    shipped = training.EXECUTORS[model]
+    training.EXECUTORS[model] = executor_type
     try:
         yield
     finally:
-        training.EXECUTOR_TYPE = shipped
+        training.EXECUTORS[model] = shipped
 
 
 def measure_our_loop(model, data_sets, steps, repeats, mixed_precision=False, executor_types=(None,)):
-    """Steps/s of the tutorial script's loop under each of executor_types (None: the shipped one).
+    """Steps/s of the tutorial script's loop under each of executor_types (None: the model's own).
 
     A rate is (steps of a 2n-step run - steps of an n-step run) / (the
     difference of their times), the steps read from the global step each run
@@ -149,11 +150,11 @@ def measure_our_loop(model, data_sets, steps, repeats, mixed_precision=False, ex
     """
     from mnist import training
     script = tutorial_script(model)
-    executor_types = [training.EXECUTOR_TYPE if e is None else e for e in executor_types]
+    executor_types = [training.EXECUTORS[model] if e is None else e for e in executor_types]
     rates = [[] for _ in executor_types]
     with tempfile.TemporaryDirectory() as log_root:
         def timed(executor_type, steps, name):
-            with session_executor(executor_type):
+            with session_executor(model, executor_type):
                 return _timed_run(script, steps, os.path.join(log_root, name), mixed_precision, data_sets)
 
         for i, executor_type in enumerate(executor_types):
@@ -177,7 +178,7 @@ def measure_floor_and_eval(model, data_sets, steps, repeats, mixed_precision=Fal
     with tf.Graph().as_default():
         v1.set_random_seed(0)
         graph = training.build_graph(model, training.MODELS[model].LEARNING_RATE)
-        with v1.Session(config=training.session_config(mixed_precision)) as sess:
+        with v1.Session(config=training.session_config(mixed_precision, model)) as sess:
             sess.run(v1.global_variables_initializer())
             feed = graph.feed(images, labels, keep_prob=0.5)
             for _ in range(max(steps // 10, 2)):
@@ -269,7 +270,8 @@ def measure_cnn_rss(data_dir, steps, mixed_precision=False):
         return _child_json(_CNN_RSS_CHILD, data_dir, log_dir, steps, int(mixed_precision))['peak_rss_mb']
 
 
-def run(data_dir=FASHION_MNIST_DIR, budget=FULL, mixed_precision=None, progress=sys.stderr):
+def run(data_dir=FASHION_MNIST_DIR, budget=FULL, mixed_precision=None, progress=sys.stderr,
+        models=MODEL_ORDER):
     """Measures everything; returns the figures as a dict (what --json writes)."""
     from mnist import input_data, training
 
@@ -283,21 +285,23 @@ def run(data_dir=FASHION_MNIST_DIR, budget=FULL, mixed_precision=None, progress=
     results['read_data_sets'] = measure_read_data_sets(data_dir, budget.repeats)
     with contextlib.redirect_stdout(io.StringIO()):
         data_sets = input_data.read_data_sets(data_dir, seed=0)
-    variants = [(m, False) for m in MODEL_ORDER] + ([('cnn', True)] if mixed_precision else [])
+    variants = [(m, False) for m in models] + ([('cnn', True)] if mixed_precision and 'cnn' in models else [])
     for model, mixed in variants:
         key = model + ('_mixed_precision' if mixed else '')
         note('%s ...' % key)
         batch_size = batch_size_of(model)
         steps = budget.steps[model]
-        ours, default_executor = measure_our_loop(model, data_sets, steps, budget.repeats, mixed,
-                                                  executor_types=(None, ''))
+        from_default = training.EXECUTORS[model] != ''
+        ours, *default = measure_our_loop(model, data_sets, steps, budget.repeats, mixed,
+                                          executor_types=(None, '') if from_default else (None,))
         floor_us, eval_rate = measure_floor_and_eval(model, data_sets, steps, budget.repeats, mixed)
         figures = {'batch_size': batch_size, 'steps_per_s': ours,
                    'examples_per_s': ours * batch_size, 'floor_us_per_step': floor_us,
-                   'ours_over_floor': ours * floor_us / 1e6,
-                   'default_executor_steps_per_s': default_executor,
-                   'ours_over_default_executor': ours / default_executor,
+                   'ours_over_floor': ours * floor_us / 1e6, 'executor': training.EXECUTORS[model],
                    'eval_examples_per_s': eval_rate}
+        if default:
+            figures.update(default_executor_steps_per_s=default[0],
+                           ours_over_default_executor=ours / default[0])
         if not mixed:
             keras, keras_steps = measure_keras(model, data_sets, budget.keras_steps[model], budget.repeats)
             best = keras if KERAS_BEST[model] == KERAS_DEFAULTS else measure_keras(
@@ -323,10 +327,13 @@ def format_table(results):
                                                      f['keras_best_steps_per_s'], f['ours_over_keras_best'])
         else:
             keras = '%11s %10s %11s %10s' % (('-',) * 4)
-        lines.append('%-26s %9.0f %10.0f %11.0f %10.2f %12.0f %10.2f %s %12.0f' % (
+        if 'default_executor_steps_per_s' in f:
+            executor = '%12.0f %10.2f' % (f['default_executor_steps_per_s'], f['ours_over_default_executor'])
+        else:
+            executor = '%12s %10s' % ('-', '-')
+        lines.append('%-26s %9.0f %10.0f %11.0f %10.2f %s %s %12.0f' % (
             '%s (%d)' % (key, f['batch_size']), f['steps_per_s'], f['examples_per_s'],
-            f['floor_us_per_step'], f['ours_over_floor'], f['default_executor_steps_per_s'],
-            f['ours_over_default_executor'], keras, f['eval_examples_per_s']))
+            f['floor_us_per_step'], f['ours_over_floor'], executor, keras, f['eval_examples_per_s']))
     read = results['read_data_sets']
     lines.append('read_data_sets: %.3f s, peak RSS %.0f MB above the TensorFlow import'
                  % (read['seconds'], read['peak_rss_mb_above_import']))
@@ -338,8 +345,8 @@ def format_table(results):
     lines.append('Keras best: %s' % '; '.join(
         '%s steps_per_execution=%d jit_compile=%s' % (model, o['steps_per_execution'], o['jit_compile'])
         for model, o in KERAS_BEST.items()))
-    lines.append('tf exec: our loop under TensorFlow\'s default executor (ours: %s)'
-                 % training.EXECUTOR_TYPE)
+    lines.append('tf exec: our loop under TensorFlow\'s default executor; ours: %s' % '; '.join(
+        '%s %s' % (model, executor or 'the default') for model, executor in training.EXECUTORS.items()))
     lines.append('(medians of %d repeats)' % results['repeats'])
     return '\n'.join(lines)
 
@@ -349,11 +356,13 @@ def main(argv=None):
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument('--data_dir', default=FASHION_MNIST_DIR,
                         help='Directory with the four MNIST-format .gz files.')
+    parser.add_argument('--models', nargs='+', choices=MODEL_ORDER, default=list(MODEL_ORDER),
+                        help='The models to measure.')
     parser.add_argument('--quick', action='store_true',
                         help='A few steps and one repeat: checks that everything runs.')
     parser.add_argument('--json', default=None, help='Also write the figures to this JSON file.')
     args = parser.parse_args(argv)
-    results = run(args.data_dir, QUICK if args.quick else FULL)
+    results = run(args.data_dir, QUICK if args.quick else FULL, models=args.models)
     print(format_table(results))
     if args.json:
         with open(args.json, 'w') as f:

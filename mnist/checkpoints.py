@@ -120,7 +120,7 @@ def _first_line(error):
 
     For TensorFlow's "Graph execution error:", the failed op's own message,
     which holds the reason: the line after "Node: '...'", or, from an executor
-    that names no node (training.EXECUTOR_TYPE), the next line.
+    that names no node (see training.EXECUTORS), the next line.
     """
     lines = [line.strip() for line in (getattr(error, 'message', None) or str(error)).splitlines()]
     lines = [line for line in lines if line]

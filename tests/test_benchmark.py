@@ -40,12 +40,12 @@ def test_our_loop_rates_come_from_the_global_step(separable_data_sets, monkeypat
     assert reached == [3, 3, 3, 6, 3, 6]
 
 
-def test_session_executor_sets_the_executor_and_restores_it():
-    shipped = training.session_config().experimental.executor_type
-    assert shipped == training.EXECUTOR_TYPE == 'SINGLE_THREADED_EXECUTOR'
-    with benchmark.session_executor(''):
-        assert training.session_config().experimental.executor_type == ''
-    assert training.session_config().experimental.executor_type == shipped
+def test_session_executor_sets_the_models_executor_and_restores_it():
+    assert training.session_config(model='softmax').experimental.executor_type == 'SINGLE_THREADED_EXECUTOR'
+    assert training.session_config(model='cnn').experimental.executor_type == ''
+    with benchmark.session_executor('softmax', ''):
+        assert training.session_config(model='softmax').experimental.executor_type == ''
+    assert training.session_config(model='softmax').experimental.executor_type == 'SINGLE_THREADED_EXECUTOR'
 
 
 @pytest.mark.slow
@@ -60,8 +60,9 @@ def test_quick_benchmark_prints_the_table_and_writes_json(tmp_path, capsys):
     for model in ('softmax', 'fully_connected', 'cnn'):
         row = figures['models'][model]
         assert row['steps_per_s'] > 0 and row['floor_us_per_step'] > 0
-        assert row['ours_over_default_executor'] == pytest.approx(
-            row['steps_per_s'] / row['default_executor_steps_per_s'])
+        if model != 'cnn':  # the CNN runs TensorFlow's default executor
+            assert row['ours_over_default_executor'] == pytest.approx(
+                row['steps_per_s'] / row['default_executor_steps_per_s'])
         assert row['ours_over_keras'] == pytest.approx(row['steps_per_s'] / row['keras_steps_per_s'])
         assert row['ours_over_keras_best'] == pytest.approx(
             row['steps_per_s'] / row['keras_best_steps_per_s'])
