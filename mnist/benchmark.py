@@ -1,13 +1,16 @@
 """Side-by-side speed and memory figures on real data: `python -m mnist.benchmark`.
 
 For each model at its tutorial's batch size it measures, after a warm-up:
-our training loop (steps/s and examples/s), the floor (`Session.run` of the
-bare train op fed one fixed batch), the same model trained by `tf.keras`
-`model.fit` at its defaults and at its fastest settings (KERAS_BEST), and
-batched evaluation; plus `read_data_sets`, and peak RSS of
-CNN training with its test evaluation. Every figure is the median over
---repeats runs. The machine is shared and noisy: read the ratios, which come
-from the same run, rather than the absolute times.
+our training loop (steps/s and examples/s) with the model's session executor
+(training.EXECUTORS) and, where that is not TensorFlow's default, with the
+default; the floor (`Session.run` of the bare train op fed one fixed batch);
+the same model trained by `tf.keras` `model.fit` at its
+defaults and at its fastest settings (KERAS_BEST), and batched evaluation;
+plus `read_data_sets`, and peak RSS of CNN training with its test evaluation.
+Every rate divides the training steps that really ran (the global step, or
+Keras's optimizer.iterations, before and after) by the time they took. Every
+figure is the median over --repeats runs. The machine is shared and noisy:
+read the ratios, which come from the same run, rather than the absolute times.
 """
 import argparse
 import contextlib
@@ -61,7 +64,9 @@ print(json.dumps({"peak_rss_mb": peak_rss_mb()}))
 #   softmax          1855 3746 3714 4978 / 1559 2683 2943 3816
 #   fully_connected   718 1667 1862 1947 /  921 1802 1434 1660
 #   cnn (1, 50)        17   17           /    6    6
-# Many batches per execution pay off where a step is short; XLA does not help on this CPU
+# (Measured before fits counted their steps: each fit of 1000 steps ran 550 on this
+# training set, so the softmax and fully_connected figures are 1.82x too high; their order
+# stands.) Many batches per execution pay off where a step is short; XLA does not help on this CPU
 # and makes the CNN's convolutions about 3x slower. The CNN's step is all compute:
 # steps_per_execution changes nothing there, so its best are Keras's defaults.
 KERAS_DEFAULTS = {'steps_per_execution': 1, 'jit_compile': False}
@@ -81,8 +86,8 @@ class Budget:
     rss_steps: int
 
 
-FULL = Budget(steps={'softmax': 2000, 'fully_connected': 2000, 'cnn': 200},
-              keras_steps={'softmax': 1000, 'fully_connected': 1000, 'cnn': 200},
+FULL = Budget(steps={'softmax': 1000, 'fully_connected': 1000, 'cnn': 100},
+              keras_steps={'softmax': 1000, 'fully_connected': 1000, 'cnn': 100},
               repeats=5, rss_steps=300)
 QUICK = Budget(steps={'softmax': 20, 'fully_connected': 20, 'cnn': 4},
                keras_steps={'softmax': 10, 'fully_connected': 10, 'cnn': 4},
@@ -115,31 +120,53 @@ def batch_size_of(model):
 
 
 def _timed_run(script, steps, log_dir, mixed_precision, data_sets):
-    """Wall seconds of the script's main() for `steps` steps, saving once, at the end."""
+    """(wall seconds, global step reached) of main() for `steps` steps, saving once, at the end."""
     script.CHECKPOINT_EVERY = steps + 1
     flags = ['--log_dir', log_dir, '--max_steps', str(steps), '--seed', '0']
     start = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()):
-        script.main(flags + (['--mixed_precision'] if mixed_precision else []), data_sets)
-    return time.perf_counter() - start
+        metrics = script.main(flags + (['--mixed_precision'] if mixed_precision else []), data_sets)
+    return time.perf_counter() - start, metrics['global_step']
 
 
-def measure_our_loop(model, data_sets, steps, repeats, mixed_precision=False):
-    """Steps/s of the tutorial script's loop: (time of 2n steps - time of n steps) / n.
+@contextlib.contextmanager
+def session_executor(model, executor_type):
+    """Within it, training.session_config() asks for executor_type for model ('' is TensorFlow's default)."""
+    from mnist import training
+    shipped = training.EXECUTORS[model]
+    training.EXECUTORS[model] = executor_type
+    try:
+        yield
+    finally:
+        training.EXECUTORS[model] = shipped
 
-    Graph building, initialization, the final save and evaluation cancel out.
+
+def measure_our_loop(model, data_sets, steps, repeats, mixed_precision=False, executor_types=(None,)):
+    """Steps/s of the tutorial script's loop under each of executor_types (None: the model's own).
+
+    A rate is (steps of a 2n-step run - steps of an n-step run) / (the
+    difference of their times), the steps read from the global step each run
+    reached: graph building, initialization, the final save and evaluation
+    cancel out. The executors take turns in every repeat, so the machine's
+    load weighs on them alike. Returns one median rate per executor type.
     """
+    from mnist import training
     script = tutorial_script(model)
-    rates = []
+    executor_types = [training.EXECUTORS[model] if e is None else e for e in executor_types]
+    rates = [[] for _ in executor_types]
     with tempfile.TemporaryDirectory() as log_root:
-        _timed_run(script, steps, os.path.join(log_root, 'warm'), mixed_precision, data_sets)
+        def timed(executor_type, steps, name):
+            with session_executor(model, executor_type):
+                return _timed_run(script, steps, os.path.join(log_root, name), mixed_precision, data_sets)
+
+        for i, executor_type in enumerate(executor_types):
+            timed(executor_type, steps, 'warm%d' % i)
         for repeat in range(repeats):
-            short = _timed_run(script, steps, os.path.join(log_root, 's%d' % repeat), mixed_precision,
-                               data_sets)
-            long = _timed_run(script, 2 * steps, os.path.join(log_root, 'l%d' % repeat),
-                              mixed_precision, data_sets)
-            rates.append(steps / max(long - short, 1e-9))
-    return statistics.median(rates)
+            for i, executor_type in enumerate(executor_types):
+                short, short_steps = timed(executor_type, steps, 's%d_%d' % (repeat, i))
+                long, long_steps = timed(executor_type, 2 * steps, 'l%d_%d' % (repeat, i))
+                rates[i].append((long_steps - short_steps) / max(long - short, 1e-9))
+    return [statistics.median(r) for r in rates]
 
 
 def measure_floor_and_eval(model, data_sets, steps, repeats, mixed_precision=False):
@@ -153,17 +180,19 @@ def measure_floor_and_eval(model, data_sets, steps, repeats, mixed_precision=Fal
     with tf.Graph().as_default():
         v1.set_random_seed(0)
         graph = training.build_graph(model, training.MODELS[model].LEARNING_RATE)
-        with v1.Session(config=training.session_config(mixed_precision)) as sess:
+        with v1.Session(config=training.session_config(mixed_precision, model)) as sess:
             sess.run(v1.global_variables_initializer())
             feed = graph.feed(images, labels, keep_prob=0.5)
             for _ in range(max(steps // 10, 2)):
                 sess.run(graph.train_op, feed)
             floors, evals = [], []
             for _ in range(repeats):
+                first_step = sess.run(graph.global_step)
                 start = time.perf_counter()
                 for _ in range(steps):
                     sess.run(graph.train_op, feed)
-                floors.append((time.perf_counter() - start) / steps * 1e6)
+                seconds = time.perf_counter() - start
+                floors.append(seconds / (sess.run(graph.global_step) - first_step) * 1e6)
                 start = time.perf_counter()
                 training.do_eval(sess, graph.eval_correct, graph.images, graph.labels, data_sets.test,
                                  verbose=False)
@@ -208,22 +237,33 @@ def keras_model(model, **compile_options):
 
 
 def measure_keras(model, data_sets, steps, repeats, **compile_options):
-    """Training steps/s of keras_model(model, **compile_options).fit over `steps` batches.
+    """(training steps/s, steps per timed fit) of keras_model(model, **compile_options).fit.
 
-    A first fit of the same size compiles the training function (each
-    execution of steps_per_execution batches is one call of it) and is not timed.
+    Each fit runs over whole batches of the training set for as many epochs
+    as it takes to make at least `steps` steps (a small data set takes
+    several), and its rate divides the steps it really made, the optimizer's
+    iterations before and after, by its time. A first fit of the same size
+    compiles the training function (each execution of steps_per_execution
+    batches is one call of it) and is not timed.
     """
+    import math
+
     batch_size = batch_size_of(model)
-    images = data_sets.train.images[:steps * batch_size]
-    labels = data_sets.train.labels[:steps * batch_size].astype('int32')
+    batches_per_epoch = max(1, min(steps, data_sets.train.num_examples // batch_size))
+    images = data_sets.train.images[:batches_per_epoch * batch_size]
+    labels = data_sets.train.labels[:batches_per_epoch * batch_size].astype('int32')
+    epochs = math.ceil(steps / batches_per_epoch)
     net = keras_model(model, **compile_options)
     rates = []
     for repeat in range(repeats + 1):
+        first_step = int(net.optimizer.iterations.numpy())
         start = time.perf_counter()
-        net.fit(images, labels, batch_size=batch_size, epochs=1, shuffle=True, verbose=0)
+        net.fit(images, labels, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0)
+        seconds = time.perf_counter() - start
+        steps_made = int(net.optimizer.iterations.numpy()) - first_step
         if repeat:  # the first is the warm-up
-            rates.append(steps / (time.perf_counter() - start))
-    return statistics.median(rates)
+            rates.append(steps_made / seconds)
+    return statistics.median(rates), steps_made
 
 
 def measure_cnn_rss(data_dir, steps, mixed_precision=False):
@@ -232,7 +272,8 @@ def measure_cnn_rss(data_dir, steps, mixed_precision=False):
         return _child_json(_CNN_RSS_CHILD, data_dir, log_dir, steps, int(mixed_precision))['peak_rss_mb']
 
 
-def run(data_dir=FASHION_MNIST_DIR, budget=FULL, mixed_precision=None, progress=sys.stderr):
+def run(data_dir=FASHION_MNIST_DIR, budget=FULL, mixed_precision=None, progress=sys.stderr,
+        models=MODEL_ORDER):
     """Measures everything; returns the figures as a dict (what --json writes)."""
     from mnist import input_data, training
 
@@ -246,24 +287,30 @@ def run(data_dir=FASHION_MNIST_DIR, budget=FULL, mixed_precision=None, progress=
     results['read_data_sets'] = measure_read_data_sets(data_dir, budget.repeats)
     with contextlib.redirect_stdout(io.StringIO()):
         data_sets = input_data.read_data_sets(data_dir, seed=0)
-    variants = [(m, False) for m in MODEL_ORDER] + ([('cnn', True)] if mixed_precision else [])
+    variants = [(m, False) for m in models] + ([('cnn', True)] if mixed_precision and 'cnn' in models else [])
     for model, mixed in variants:
         key = model + ('_mixed_precision' if mixed else '')
         note('%s ...' % key)
         batch_size = batch_size_of(model)
         steps = budget.steps[model]
-        ours = measure_our_loop(model, data_sets, steps, budget.repeats, mixed)
+        from_default = training.EXECUTORS[model] != ''
+        ours, *default = measure_our_loop(model, data_sets, steps, budget.repeats, mixed,
+                                          executor_types=(None, '') if from_default else (None,))
         floor_us, eval_rate = measure_floor_and_eval(model, data_sets, steps, budget.repeats, mixed)
         figures = {'batch_size': batch_size, 'steps_per_s': ours,
                    'examples_per_s': ours * batch_size, 'floor_us_per_step': floor_us,
-                   'ours_over_floor': ours * floor_us / 1e6, 'eval_examples_per_s': eval_rate}
+                   'ours_over_floor': ours * floor_us / 1e6, 'executor': training.EXECUTORS[model],
+                   'eval_examples_per_s': eval_rate}
+        if default:
+            figures.update(default_executor_steps_per_s=default[0],
+                           ours_over_default_executor=ours / default[0])
         if not mixed:
-            keras = measure_keras(model, data_sets, budget.keras_steps[model], budget.repeats)
+            keras, keras_steps = measure_keras(model, data_sets, budget.keras_steps[model], budget.repeats)
             best = keras if KERAS_BEST[model] == KERAS_DEFAULTS else measure_keras(
-                model, data_sets, budget.keras_steps[model], budget.repeats, **KERAS_BEST[model])
+                model, data_sets, budget.keras_steps[model], budget.repeats, **KERAS_BEST[model])[0]
             figures.update(keras_steps_per_s=keras, ours_over_keras=ours / keras,
                            keras_best_steps_per_s=best, ours_over_keras_best=ours / best,
-                           keras_best_settings=KERAS_BEST[model])
+                           keras_best_settings=KERAS_BEST[model], keras_steps_per_fit=keras_steps)
         results['models'][key] = figures
     note('CNN peak RSS ...')
     results['cnn_peak_rss_mb'] = measure_cnn_rss(data_dir, budget.rss_steps)
@@ -272,18 +319,23 @@ def run(data_dir=FASHION_MNIST_DIR, budget=FULL, mixed_precision=None, progress=
 
 def format_table(results):
     """The figures as a plain-text table."""
-    lines = ['%-26s %9s %10s %11s %10s %11s %10s %11s %10s %12s' % (
-        'model (batch)', 'steps/s', 'examples/s', 'floor us', 'ours/floor', 'keras st/s',
-        'ours/keras', 'best st/s', 'ours/best', 'eval ex/s')]
+    from mnist import training
+    lines = ['%-26s %9s %10s %11s %10s %12s %10s %11s %10s %11s %10s %12s' % (
+        'model (batch)', 'steps/s', 'examples/s', 'floor us', 'ours/floor', 'tf exec st/s',
+        'ours/tf', 'keras st/s', 'ours/keras', 'best st/s', 'ours/best', 'eval ex/s')]
     for key, f in results['models'].items():
         if 'keras_steps_per_s' in f:
             keras = '%11.0f %10.2f %11.0f %10.2f' % (f['keras_steps_per_s'], f['ours_over_keras'],
                                                      f['keras_best_steps_per_s'], f['ours_over_keras_best'])
         else:
             keras = '%11s %10s %11s %10s' % (('-',) * 4)
-        lines.append('%-26s %9.0f %10.0f %11.0f %10.2f %s %12.0f' % (
+        if 'default_executor_steps_per_s' in f:
+            executor = '%12.0f %10.2f' % (f['default_executor_steps_per_s'], f['ours_over_default_executor'])
+        else:
+            executor = '%12s %10s' % ('-', '-')
+        lines.append('%-26s %9.0f %10.0f %11.0f %10.2f %s %s %12.0f' % (
             '%s (%d)' % (key, f['batch_size']), f['steps_per_s'], f['examples_per_s'],
-            f['floor_us_per_step'], f['ours_over_floor'], keras, f['eval_examples_per_s']))
+            f['floor_us_per_step'], f['ours_over_floor'], executor, keras, f['eval_examples_per_s']))
     read = results['read_data_sets']
     lines.append('read_data_sets: %.3f s, peak RSS %.0f MB above the TensorFlow import'
                  % (read['seconds'], read['peak_rss_mb_above_import']))
@@ -295,6 +347,8 @@ def format_table(results):
     lines.append('Keras best: %s' % '; '.join(
         '%s steps_per_execution=%d jit_compile=%s' % (model, o['steps_per_execution'], o['jit_compile'])
         for model, o in KERAS_BEST.items()))
+    lines.append('tf exec: our loop under TensorFlow\'s default executor; ours: %s' % '; '.join(
+        '%s %s' % (model, executor or 'the default') for model, executor in training.EXECUTORS.items()))
     lines.append('(medians of %d repeats)' % results['repeats'])
     return '\n'.join(lines)
 
@@ -304,11 +358,13 @@ def main(argv=None):
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument('--data_dir', default=FASHION_MNIST_DIR,
                         help='Directory with the four MNIST-format .gz files.')
+    parser.add_argument('--models', nargs='+', choices=MODEL_ORDER, default=list(MODEL_ORDER),
+                        help='The models to measure.')
     parser.add_argument('--quick', action='store_true',
                         help='A few steps and one repeat: checks that everything runs.')
     parser.add_argument('--json', default=None, help='Also write the figures to this JSON file.')
     args = parser.parse_args(argv)
-    results = run(args.data_dir, QUICK if args.quick else FULL)
+    results = run(args.data_dir, QUICK if args.quick else FULL, models=args.models)
     print(format_table(results))
     if args.json:
         with open(args.json, 'w') as f:

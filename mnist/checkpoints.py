@@ -124,8 +124,9 @@ def _quiet_tensorflow_logger():
 def _first_line(error):
     """The first line of an error's message, or its type's name if it has none.
 
-    For TensorFlow's "Graph execution error:", the failed op's own message
-    (the line after "Node: '...'"), which holds the reason.
+    For TensorFlow's "Graph execution error:", the failed op's own message,
+    which holds the reason: the line after "Node: '...'", or, from an executor
+    that names no node (see training.EXECUTORS), the next line.
     """
     lines = [line.strip() for line in (getattr(error, 'message', None) or str(error)).splitlines()]
     lines = [line for line in lines if line]
@@ -135,6 +136,7 @@ def _first_line(error):
         for i, line in enumerate(lines[:-1]):
             if line.startswith('Node: '):
                 return lines[i + 1]
+        return lines[1] if len(lines) > 1 else lines[0]
     return lines[0]
 
 

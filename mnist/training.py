@@ -23,6 +23,16 @@ MODELS = {'softmax': softmax, 'fully_connected': fully_connected, 'cnn': cnn}
 # feed costs about 2.6 GB for the CNN.
 EVAL_BATCH_SIZE = 200
 LOG_ROOT = '/tmp/tensorflow/mnist/logs'
+# The executor of each model's sessions. A step of the softmax and fully connected
+# loops is one Session.run of a few small ops: TensorFlow's default executor ('')
+# hands each op to its inter-op thread pool, the single-threaded one runs them one
+# after the other in the calling thread (each op still uses the intra-op threads
+# for its own arithmetic), which takes the thread hand-offs out of every step. It
+# refuses graphs with control flow or reference variables; ours have neither. The
+# CNN's few large ops gain from running side by side, so it keeps the default.
+# The benchmark measures both side by side.
+EXECUTORS = {'softmax': 'SINGLE_THREADED_EXECUTOR', 'fully_connected': 'SINGLE_THREADED_EXECUTOR',
+             'cnn': ''}
 
 
 @dataclasses.dataclass
@@ -107,7 +117,7 @@ def restored_model(model, log_dir=None, checkpoint=None, mixed_precision=False):
         graph = build_graph(model, **sizes)
         probabilities = tf.nn.softmax(graph.logits, name='probabilities')
         classes = tf.argmax(graph.logits, axis=1, name='classes')
-        with v1.Session(config=session_config(mixed_precision)) as sess:
+        with v1.Session(config=session_config(mixed_precision, model)) as sess:
             variables = v1.trainable_variables() + [graph.global_step]
             checkpoints.restore(sess, checkpoint, model, variables)
             yield RestoredModel(session=sess, graph=graph, checkpoint=checkpoint,
@@ -128,14 +138,15 @@ def mixed_precision_device():
     return None
 
 
-def session_config(mixed_precision=False):
-    """Session options; mixed_precision turns on TensorFlow's own auto mixed precision rewrite.
+def session_config(mixed_precision=False, model=None):
+    """Session options: model's executor (EXECUTORS), mixed_precision's auto mixed precision rewrite.
 
     That is float16 on a GPU and oneDNN bfloat16 on a CPU: the graph stays
     float32 (variables, checkpoints, loss), and the rewrite computes the
     matmuls and convolutions in 16 bits.
     """
     config = v1.ConfigProto()
+    config.experimental.executor_type = EXECUTORS.get(model, '')
     device = mixed_precision_device() if mixed_precision else None
     if mixed_precision and device is None:
         print('Note: --mixed_precision does nothing useful here: no GPU, and this CPU has neither '

@@ -92,7 +92,7 @@ def run_training(flags, data_sets=None):
         saver = v1.train.Saver(max_to_keep=None)
 
         # Create a session for running Ops on the Graph.
-        with v1.Session(config=training.session_config(flags.mixed_precision)) as sess:
+        with v1.Session(config=training.session_config(flags.mixed_precision, 'fully_connected')) as sess:
             # Initialize the variables, or restore them with --resume.
             start_step = run.start(sess, saver)
             # Instantiate a SummaryWriter to output summaries and the Graph

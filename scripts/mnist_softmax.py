@@ -49,7 +49,7 @@ def run_training(flags, data_sets=None):
         summary = v1.summary.merge_all()
         saver = v1.train.Saver(max_to_keep=None)  # TrainingRun keeps the newest five
 
-        with v1.Session(config=training.session_config(flags.mixed_precision)) as sess:
+        with v1.Session(config=training.session_config(flags.mixed_precision, 'softmax')) as sess:
             start_step = run.start(sess, saver)  # initialize, or restore with --resume
             with v1.summary.FileWriter(flags.log_dir, sess.graph) as writer:
                 # Train
