@@ -488,6 +488,13 @@ def test_numpy1_removed_api_in_the_program_and_its_own_module_runs_with_one_note
         with open(os.path.join(PROGRAMS, name), 'rb') as original:
             assert (tmp_path / name).read_bytes() == original.read()
     assert not os.path.exists(tmp_path / '__pycache__')
+    source = program.read_text()
+    for before, after in HAND_PORT:
+        source = source.replace(before, after)
+    program.write_text(source)  # without the runner: NumPy 2's AttributeError, as the issue reports
+    by_hand = run([str(program), 'MNIST_data', records], data_root)
+    assert by_hand.returncode == 1
+    assert "AttributeError: 'numpy.ndarray' object has no attribute 'tostring'" in by_hand.stderr
 
 
 OLD_NUMPY = '''import itertools
@@ -622,6 +629,10 @@ def test_missing_tf_keras_and_tf_slim_stop_with_one_line_and_the_pip_command(tmp
         '        eval(name)\n'
         '    except ImportError as e:\n'
         '        print(e)\n'
+        'try:\n'
+        '    import keras\n'
+        'except ImportError as e:\n'
+        '    print(e)\n'
         'x = tf.placeholder(tf.float32, [None, 3])\n'
         'tf.layers.dense(x, 2)\n'
         'print("unreachable")\n')
@@ -634,9 +645,10 @@ def test_missing_tf_keras_and_tf_slim_stop_with_one_line_and_the_pip_command(tmp
         'tf.nn.rnn_cell needs the tf-keras (Keras 2) package, which is not installed: ' + pip,
         'tf.contrib.rnn needs the tf-keras (Keras 2) package, which is not installed: ' + pip,
         'tf.contrib.slim needs the tf-slim package, which is not installed: ' + pip,
-        'tf.contrib.layers needs the tf-slim package, which is not installed: ' + pip]
+        'tf.contrib.layers needs the tf-slim package, which is not installed: ' + pip,
+        'import keras needs the tf-keras (Keras 2) package, which is not installed: ' + pip]
     assert error_lines(result.stderr) == [
-        'error: %s, line 9: tf.layers needs the tf-keras (Keras 2) package, which is not installed: %s'
+        'error: %s, line 13: tf.layers needs the tf-keras (Keras 2) package, which is not installed: %s'
         % (program, pip)]
 
 
