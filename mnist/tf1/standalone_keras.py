@@ -57,7 +57,8 @@ def _complete(keras):
     keras.backend.tensorflow_backend = keras.backend
     keras.utils.np_utils = Namespace('keras.utils.np_utils', sources=lambda: (keras.utils,))
     for name in LAYER_MODULES:
-        setattr(keras.layers, name, Namespace('keras.layers.' + name, sources=lambda: (keras.layers,)))
+        if not hasattr(keras.layers, name):
+            setattr(keras.layers, name, Namespace('keras.layers.' + name, sources=lambda: (keras.layers,)))
     for name in dir(keras.datasets):
         dataset = getattr(keras.datasets, name)
         if isinstance(dataset, types.ModuleType) and hasattr(dataset, 'load_data'):
