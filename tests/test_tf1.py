@@ -340,6 +340,270 @@ def test_issue21_program_learns_fashion_mnist(program, tmp_path):
     assert last.startswith('test accuracy') and float(last.split()[-1]) >= 0.6, result.stdout  # chance: 0.1
 
 
+# --- Issue 25: mnist.py beside the program, standalone Keras, NumPy 1's removed API, TF 0.x flags -----
+
+def console_script(tmp_path):
+    """A launcher like pip's console script mnist-tf1: its own directory, not the cwd, is sys.path[0]."""
+    os.makedirs(tmp_path / 'bin', exist_ok=True)
+    launcher = tmp_path / 'bin' / 'mnist-tf1'
+    launcher.write_text('import sys\nfrom mnist.tf1 import main\nsys.exit(main())\n')
+    return str(launcher)
+
+
+OWN_MNIST = {
+    'mnist.py': 'WHOSE = "the program\'s own mnist.py"\n\n\ndef inference(images):\n    return images * 2\n',
+    'mnist/__init__.py': 'WHOSE = "the program\'s own mnist/"\nfrom mnist.model import inference\n',
+    'mnist/model.py': 'def inference(images):\n    return images * 2\n',
+    'mnist/input_data.py': 'WHOSE = "the program\'s own mnist/input_data.py"\n',
+}
+BESIDE_ITS_MNIST = '''import sys
+
+import mnist
+from mnist import WHOSE, inference
+import tensorflow as tf
+from tensorflow.examples.tutorials.mnist import input_data
+from tensorflow.examples.tutorials.mnist import mnist as tutorial_mnist
+
+print(WHOSE, mnist.__file__)
+data = input_data.read_data_sets("MNIST_data", fake_data=True)
+print(tf.contrib.learn.datasets.load_dataset("mnist").train.num_examples, tutorial_mnist.IMAGE_PIXELS)
+with tf.Session() as sess:
+    print("doubled", sess.run(inference(tf.constant(21.0))))
+if len(sys.argv) > 1:
+    from mnist import input_data as own_input_data
+    print(own_input_data.WHOSE)
+'''
+
+
+@pytest.mark.parametrize('layout', ['mnist.py', 'mnist/'])
+def test_program_beside_its_own_mnist_imports_it_and_the_runner_keeps_working(data_root, tmp_path, layout):
+    for name, text in OWN_MNIST.items():
+        if name.startswith(layout):
+            os.makedirs((tmp_path / name).parent, exist_ok=True)
+            (tmp_path / name).write_text(text)
+    (tmp_path / 'prog.py').write_text(BESIDE_ITS_MNIST)
+    shutil.copytree(data_root / 'MNIST-data', tmp_path / 'MNIST-data')  # no symbolic link: Windows
+    own = str(tmp_path / ('mnist.py' if layout == 'mnist.py' else os.path.join('mnist', '__init__.py')))
+    args = ['own'] if layout == 'mnist/' else []
+    # python -m imports mnist from the cwd first: it runs the program from elsewhere, the console script here.
+    for command, cwd in ((['-m', 'mnist.tf1', str(tmp_path / 'prog.py')], data_root),
+                         ([console_script(tmp_path), 'prog.py'], tmp_path)):
+        result = run([*command, *args], cwd, dict(os.environ, PYTHONPATH=ROOT))
+        assert result.returncode == 0, result.stderr[-3000:]
+        lines = result.stdout.splitlines()
+        assert "the program's own %s %s" % (layout, own) in lines
+        assert '600 784' in lines and 'doubled 42.0' in lines  # load_dataset('mnist') reads MNIST-data/
+        if layout == 'mnist/':
+            assert lines[-1] == "the program's own mnist/input_data.py"
+
+
+def test_program_named_mnist_py_runs_from_its_own_directory(tmp_path):
+    shutil.copy(os.path.join(PROGRAMS, 'softmax_beginners.py'), tmp_path / 'mnist.py')
+    commands = [[console_script(tmp_path), 'mnist.py', '5']]
+    if sys.version_info >= (3, 11):  # -P: the cwd is not put on sys.path
+        commands.append(['-P', '-m', 'mnist.tf1', 'mnist.py', '5'])
+    for command in commands:
+        result = run(command, tmp_path, dict(os.environ, PYTHONPATH=ROOT))
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert 'step 4, cross entropy' in result.stdout
+
+
+def test_keras_model_inside_a_tf_session_learns(data_root):
+    # K.set_session, K.learning_phase(), keras.objectives, keras.utils.np_utils, keras.metrics.
+    assert_learns(run_program('keras_in_session.py', data_root, 'MNIST_data', '100'))
+
+
+def test_keras_sequential_program_learns_from_keras_datasets_cache(data_root, tmp_path):
+    # keras.datasets.fashion_mnist.load_data() reads ~/.keras/datasets/fashion-mnist/, as Keras 2 did.
+    cache = tmp_path / '.keras' / 'datasets' / 'fashion-mnist'
+    shutil.copytree(data_root / 'MNIST_data', cache)
+    env = dict(os.environ, HOME=str(tmp_path), USERPROFILE=str(tmp_path))
+    result = run(['-m', 'mnist.tf1', os.path.join(PROGRAMS, 'keras_fashion_mlp.py'), '3'], tmp_path, env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert '5600 train samples\n200 test samples\n' in result.stdout
+    assert_learns(result.stdout)
+
+
+KERAS_NAMES = '''import sys
+import tensorflow as tf
+import keras
+from keras import backend as K
+from keras.backend.tensorflow_backend import set_session
+from keras.objectives import categorical_crossentropy
+from keras.utils import np_utils
+import keras.layers.core
+from keras.layers.convolutional import Conv2D
+import keras.datasets.mnist
+print(keras.__name__, set_session is K.set_session,
+      categorical_crossentropy is keras.losses.categorical_crossentropy)
+print(np_utils.to_categorical([2], 3).tolist(),
+      keras.layers.core.Dense is keras.layers.Dense is tf.keras.layers.Dense,
+      Conv2D is keras.layers.Conv2D, K.learning_phase().graph is tf.get_default_graph())
+print(sorted(name for name in sys.modules if name == "keras.src" or name.startswith("keras.src.")))
+print(tf.__internal__.__name__, tf.placeholder is tf.compat.v1.placeholder)
+import keras.engine
+'''
+
+
+def test_import_keras_is_keras2_never_keras3_and_tf_falls_through_to_tf2(tmp_path):
+    program = tmp_path / 'keras_names.py'
+    program.write_text(KERAS_NAMES)
+    result = run(['-m', 'mnist.tf1', str(program)], tmp_path)
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert result.stdout.splitlines() == [
+        'tf_keras.api._v1.keras True True', '[[0.0, 0.0, 1.0]] True True True', '[]',
+        'tensorflow._api.v2.__internal__ True']
+    assert error_lines(result.stderr) == [
+        'error: %s, line 18: keras.engine: tf-keras (Keras 2) has no such module; the runner gives '
+        '`import keras` as tf-keras' % program]
+
+
+def test_keras_dataset_download_that_fails_is_one_line():
+    from mnist import input_data
+    from mnist.tf1 import standalone_keras
+
+    def load_data():
+        raise Exception('URL fetch failure on https://example.invalid/mnist.npz: None -- no network')
+    with pytest.raises(input_data.DownloadError) as failed:
+        standalone_keras._load_data_or_one_line(load_data, 'mnist')()
+    assert str(failed.value) == (
+        'keras.datasets.mnist.load_data(): URL fetch failure on https://example.invalid/mnist.npz: None -- '
+        'no network (once downloaded, it is kept in ~/.keras/datasets)')
+
+
+def test_numpy1_removed_api_in_the_program_and_its_own_module_runs_with_one_note_each(data_root, tmp_path):
+    for name in ('numpy1_removed_api.py', 'numpy1_helpers.py'):
+        shutil.copy(os.path.join(PROGRAMS, name), tmp_path / name)
+    program = tmp_path / 'numpy1_removed_api.py'
+    records = str(tmp_path / 'train.tfrecords')
+    result = run(['-m', 'mnist.tf1', str(program), 'MNIST_data', records], data_root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'read back 600 records' in result.stdout and 'same pixels True\n' in result.stdout
+    assert_learns(result.stdout)
+    helpers = tmp_path / 'numpy1_helpers.py'
+    notes = [line.split(' is not in NumPy')[0]
+             for line in result.stderr.splitlines() if line.startswith('note:')]
+    assert notes == ['note: %s, line %d: %s' % where for where in [
+        (program, 19, 'ndarray.tostring'), (program, 31, 'numpy.fromstring(bytes) (binary mode)'),
+        (program, 31, 'numpy.float'), (program, 34, 'numpy.int'), (program, 36, 'numpy.alltrue'),
+        (helpers, 6, 'numpy.float_'), (program, 53, 'numpy.asscalar'), (helpers, 10, 'numpy.product')]]
+    for name in ('numpy1_removed_api.py', 'numpy1_helpers.py'):  # files unchanged, no translation cached
+        with open(os.path.join(PROGRAMS, name), 'rb') as original:
+            assert (tmp_path / name).read_bytes() == original.read()
+    assert not os.path.exists(tmp_path / '__pycache__')
+    source = program.read_text()
+    for before, after in HAND_PORT:
+        source = source.replace(before, after)
+    program.write_text(source)  # without the runner: NumPy 2's AttributeError, as the issue reports
+    by_hand = run([str(program), 'MNIST_data', records], data_root)
+    assert by_hand.returncode == 1
+    assert "AttributeError: 'numpy.ndarray' object has no attribute 'tostring'" in by_hand.stderr
+
+
+OLD_NUMPY = '''import itertools
+
+import numpy as np
+
+a = np.arange(6).reshape(2, 3)
+a.itemset(1, 10)
+a.itemset((1, 2), 20)
+b = np.arange(3, dtype=np.float32).newbyteorder()
+values = [np.float is float, np.int is int, np.object is object, np.str is str, np.complex is complex,
+          np.float_ is np.float64, np.complex_ is np.complex128, np.unicode_ is np.str_,
+          np.string_ is np.bytes_, np.isnan(np.NaN), np.Inf == np.Infinity == np.PINF == -np.NINF == np.inf,
+          np.asscalar(np.array([7])), np.product([2, 3]), np.cumproduct([2, 3]).tolist(),
+          np.alltrue([1, 0]), np.sometrue([1, 0]), np.round_(1.26, 1), np.asfarray([1, 2]).dtype.name,
+          np.msort([[3], [1]]).tolist(), np.in1d([[1, 5]], [5]).tolist(), a.ptp(), a.tolist(),
+          b.dtype.byteorder != np.dtype(np.float32).byteorder,
+          np.array([1, 2], np.uint8).tostring(), np.fromstring(b"\\x01\\x02", dtype=np.uint8).tolist(),
+          np.fromstring("1 2", sep=" ").tolist(), np.float32(1).tostring()]
+
+
+class Image:
+    def tostring(self):
+        return "its own"
+
+
+values += [Image().tostring(), len(list(itertools.product([1, 2], [3])))]
+np.float = "the program's own"
+values.append(np.float)
+'''
+
+
+def test_numpy1_removed_names_run_as_numpy1_did_and_others_are_untouched(tmp_path, capsys):
+    from mnist.tf1 import numpy1, program
+    path = tmp_path / 'old_numpy.py'
+    path.write_text(OLD_NUMPY)
+    namespace = program.run_globals(str(path))
+    numpy1._noted.clear()
+    try:
+        exec(program.compile_file(str(path)), namespace)
+    finally:
+        del np.float
+    assert namespace['values'] == [
+        True, True, True, True, True, True, True, True, True, True, True, 7, 6, [2, 6], False, True, 1.3,
+        'float64', [[1], [3]], [False, True], 20, [[0, 10, 2], [3, 4, 20]], True, b'\x01\x02', [1, 2],
+        [1.0, 2.0], np.float32(1).tobytes(), 'its own', 2, "the program's own"]
+    notes = capsys.readouterr().err.splitlines()
+    assert notes[0] == ('note: %s, line 6: ndarray.itemset is not in NumPy %s; run as NumPy 1 ran it: '
+                        'an assignment to the item' % (path, np.__version__))
+    noted = [line.split(': ')[2].split(' is not')[0] for line in notes]
+    assert noted[1:4] == ['ndarray.newbyteorder', 'numpy.float', 'numpy.int']
+    assert len(noted) == len(set(noted)) == 28  # one note per name; the text mode of fromstring has none
+
+
+def test_tf0_flags_named_as_absl_flags_are_the_programs_own(data_root, tmp_path):
+    logs = tmp_path / 'logs'
+    out = run_program('tf0_flags_log_dir.py', data_root, '--log_dir', str(logs), '--v=1', '--logtostderr',
+                      '--max_steps', '30', 'extra')
+    lines = out.splitlines()
+    assert lines[:2] == ["arguments left ['extra']", 'log_dir %s v 1 logtostderr True' % logs]
+    assert len([line for line in lines if line.startswith('step ')]) == 30  # --v=1: every step
+    assert_learns(out)
+    assert event_tags(logs) == {'cross entropy'}
+    # TensorFlow 2's tf.compat.v1.app.flags is absl's, which has a --log_dir of its own.
+    with open(os.path.join(PROGRAMS, 'tf0_flags_log_dir.py')) as f:
+        source = f.read()
+    for before, after in HAND_PORT:
+        source = source.replace(before, after)
+    (tmp_path / 'ported.py').write_text(source)
+    by_hand = run([str(tmp_path / 'ported.py')], data_root)
+    assert by_hand.returncode == 1
+    assert "DuplicateFlagError: The flag 'log_dir' is defined twice" in by_hand.stderr
+
+
+def test_figures_option_naming_a_file_or_a_directory_that_cannot_be_made_is_one_line(tmp_path):
+    program = tmp_path / 'fig.py'
+    program.write_text('print("ran")\n')
+    (tmp_path / 'afile').write_text('')
+    result = run(['-m', 'mnist.tf1', '--figures', str(tmp_path / 'afile'), str(program)], tmp_path)
+    assert result.returncode == 1 and 'ran' not in result.stdout and 'Traceback' not in result.stderr
+    assert error_lines(result.stderr) == [
+        'error: --figures %s: that is a file; a directory is expected' % (tmp_path / 'afile')]
+    below_a_file = tmp_path / 'afile' / 'figures'
+    result = run(['-m', 'mnist.tf1', '--figures', str(below_a_file), str(program)], tmp_path)
+    assert result.returncode == 1 and 'Traceback' not in result.stderr
+    [line] = error_lines(result.stderr)
+    assert line.startswith('error: --figures %s: cannot make that directory (' % below_a_file)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('program,args', [
+    ('keras_in_session.py', []), ('keras_fashion_mlp.py', []), ('numpy1_removed_api.py', []),
+    ('tf0_flags_log_dir.py', ['--log_dir', 'logs'])])
+def test_issue25_program_learns_fashion_mnist(program, args, tmp_path):
+    if not os.path.exists(os.path.join(FASHION, FILE_NAMES[0])):
+        pytest.skip("needs Debian's dataset-fashion-mnist in %s" % FASHION)
+    os.symlink(FASHION, tmp_path / 'MNIST_data')
+    os.makedirs(tmp_path / '.keras' / 'datasets')
+    os.symlink(FASHION, tmp_path / '.keras' / 'datasets' / 'fashion-mnist')  # fashion_mnist.load_data's cache
+    env = dict(os.environ, HOME=str(tmp_path), USERPROFILE=str(tmp_path), PYTHONPATH=ROOT)
+    result = run(['-m', 'mnist.tf1', os.path.join(PROGRAMS, program), *args], tmp_path, env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    last = result.stdout.splitlines()[-1]
+    assert last.startswith('test accuracy') and float(last.split()[-1]) >= 0.6, result.stdout  # chance: 0.1
+
+
 # --- The runner's own errors, and the program's ---------------------------------------------------
 
 def test_unmapped_contrib_stops_with_one_line_naming_it(tmp_path):
@@ -368,6 +632,10 @@ def test_missing_tf_keras_and_tf_slim_stop_with_one_line_and_the_pip_command(tmp
         '        eval(name)\n'
         '    except ImportError as e:\n'
         '        print(e)\n'
+        'try:\n'
+        '    import keras\n'
+        'except ImportError as e:\n'
+        '    print(e)\n'
         'x = tf.placeholder(tf.float32, [None, 3])\n'
         'tf.layers.dense(x, 2)\n'
         'print("unreachable")\n')
@@ -380,9 +648,10 @@ def test_missing_tf_keras_and_tf_slim_stop_with_one_line_and_the_pip_command(tmp
         'tf.nn.rnn_cell needs the tf-keras (Keras 2) package, which is not installed: ' + pip,
         'tf.contrib.rnn needs the tf-keras (Keras 2) package, which is not installed: ' + pip,
         'tf.contrib.slim needs the tf-slim package, which is not installed: ' + pip,
-        'tf.contrib.layers needs the tf-slim package, which is not installed: ' + pip]
+        'tf.contrib.layers needs the tf-slim package, which is not installed: ' + pip,
+        'import keras needs the tf-keras (Keras 2) package, which is not installed: ' + pip]
     assert error_lines(result.stderr) == [
-        'error: %s, line 9: tf.layers needs the tf-keras (Keras 2) package, which is not installed: %s'
+        'error: %s, line 13: tf.layers needs the tf-keras (Keras 2) package, which is not installed: %s'
         % (program, pip)]
 
 

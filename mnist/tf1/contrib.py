@@ -20,6 +20,7 @@ import importlib
 import types
 import warnings
 
+from mnist import input_data
 from mnist.tf1 import renames
 from mnist.tf1.errors import removed, require
 from mnist.tf1.namespace import KERAS2, Lazy, Namespace, keras2
@@ -89,7 +90,6 @@ def _missing(name):
 
 def load_mnist(train_dir='MNIST-data'):
     """tf.contrib.learn.datasets.mnist.load_mnist: read_data_sets(train_dir), labels as class indices."""
-    from mnist import input_data
     return input_data.read_data_sets(train_dir)
 
 
@@ -103,7 +103,6 @@ def load_dataset(name, size='small', test_with_fake_data=False):
 
 def _learn_modules():
     """tf.contrib.learn, .python, .python.learn, .datasets, .datasets.mnist, by full name."""
-    from mnist import input_data
     learn = 'tensorflow.contrib.learn'
     mnist = Namespace(learn + '.python.learn.datasets.mnist', dict(load_mnist=load_mnist),
                       lambda: (input_data,), _missing)

@@ -18,6 +18,10 @@ class ProgramNotFoundError(RunnerError, FileNotFoundError):
     """The program file given to the runner does not exist."""
 
 
+class FiguresDirectoryError(RunnerError, OSError):
+    """The directory --figures names is a file, or cannot be made."""
+
+
 class RemovedInTF2Error(RunnerError, ImportError):
     """A TF 1.x API that TensorFlow 2 removed and the runner does not provide."""
 

@@ -8,13 +8,16 @@
   show() saves each open figure as PROGRAM_figure<N>.png next to the program
   (or in the directory `--figures DIR` names), numbering them across the run,
   prints one line `note: figure saved: PATH` on stderr for each, and closes
-  them, as closing their windows would.
+  them, as closing their windows would. A --figures DIR that is a file or cannot be
+  made is one line before the program starts (make_directory()).
 install() patches pyplot when the program first imports it; nothing is imported before.
 """
 import importlib.abc
 import importlib.util
 import os
 import sys
+
+from mnist.tf1.errors import FiguresDirectoryError
 
 
 def _non_interactive(matplotlib):
@@ -27,6 +30,18 @@ def _non_interactive(matplotlib):
         return backend in [name.lower() for name in matplotlib.rcsetup.non_interactive_bk]
 
 
+def make_directory(directory):
+    """Makes `directory` (and its parents) if missing; FiguresDirectoryError, one line, if it cannot be."""
+    try:
+        os.makedirs(directory, exist_ok=True)
+    except FileExistsError:
+        raise FiguresDirectoryError('--figures %s: that is a file; a directory is expected'
+                                    % directory) from None
+    except OSError as e:
+        raise FiguresDirectoryError('--figures %s: cannot make that directory (%s)'
+                                    % (directory, e.strerror or e)) from None
+
+
 class FigureSaver:
     """Saves shown figures as <directory>/<program name>_figure<N>.png."""
 
@@ -36,7 +51,7 @@ class FigureSaver:
         self.saved = 0
 
     def save_open_figures(self, pyplot):
-        os.makedirs(self.directory, exist_ok=True)
+        make_directory(self.directory)
         for number in pyplot.get_fignums():
             self.saved += 1
             path = os.path.join(self.directory, '%s%d.png' % (self.prefix, self.saved))

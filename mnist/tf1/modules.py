@@ -5,12 +5,15 @@ tensorflow (as `tf`)           -> tf.compat.v1, plus:
   tf.nn, tf.train, tf.image    -> tf.compat.v1.nn/train/image plus their TF 0.x names (renames.py)
   tf.layers, tf.keras, tf.nn.rnn_cell -> Keras 2 (the tf-keras package, TF_USE_LEGACY_KERAS=1)
   tf.contrib                   -> contrib.py
+  tf.app.flags, tf.flags, tf.app.run -> app_flags.py: a flag named as one of absl's own is the program's
   tf.estimator                 -> estimator.py: Estimator, EstimatorSpec, ModeKeys, RunConfig,
                                   inputs.numpy_input_fn, the session hooks
 tensorflow.examples.tutorials.mnist.input_data -> mnist.input_data
 tensorflow.examples.tutorials.mnist.mnist      -> mnist.fully_connected (Mechanics 101's mnist.py)
 tensorflow.contrib.*           -> contrib.module()
 tensorflow.python... and other real submodules -> themselves.
+A name tf.compat.v1 lacks is TensorFlow 2's own (tf.__internal__, ...), for the libraries that read it.
+keras, keras.*                 -> Keras 2, from tf-keras (standalone_keras.py); never Keras 3
 
 tensorflow_v1() builds the `tf` namespace without changing anything else;
 install() puts it and the map into sys.modules and sys.meta_path.
@@ -19,15 +22,21 @@ import importlib.abc
 import importlib.machinery
 import sys
 
-from mnist.tf1 import contrib, estimator, renames
+from mnist import fully_connected, input_data
+from mnist.tf1 import app_flags, contrib, estimator, renames, standalone_keras
 from mnist.tf1.namespace import Lazy, Namespace, keras2
 
 TUTORIALS_PACKAGE = 'tensorflow.examples.tutorials.mnist'
+TF2_DUNDERS = ('__internal__', '__operators__', '__compiler_version__', '__cxx11_abi_flag__',
+               '__cxx_version__', '__git_version__', '__monolithic_build__')
 
 
 def tensorflow_v1(real_tensorflow):
     """Returns the `tensorflow` module TF 1.x programs see, built on real_tensorflow.compat.v1."""
     v1 = real_tensorflow.compat.v1
+    flags = Namespace('tensorflow.app.flags', app_flags.flags_module(v1.app.flags), lambda: (v1.app.flags,))
+    app = Namespace('tensorflow.app', dict(flags=flags, run=app_flags.run(v1.app.run, flags.FLAGS)),
+                    lambda: (v1.app,))
     nn = Namespace('tensorflow.nn', dict(
         renames.nn(), rnn_cell=keras2('tf.nn.rnn_cell', lambda: v1.nn.rnn_cell)), lambda: (v1.nn,))
     attributes = dict(
@@ -35,13 +44,18 @@ def tensorflow_v1(real_tensorflow):
         nn=nn,
         train=Namespace('tensorflow.train', renames.train(), lambda: (v1.train,)),
         image=Namespace('tensorflow.image', renames.image(), lambda: (v1.image,)),
+        app=app,
+        flags=flags,
         layers=keras2('tf.layers', lambda: v1.layers),
         keras=keras2('tf.keras', lambda: v1.keras),
         estimator=Lazy(lambda: sys.modules['tensorflow.estimator']),
         contrib=Lazy(lambda: contrib.module('tensorflow.contrib')),
         examples=Lazy(lambda: sys.modules['tensorflow.examples']),
     )
-    module = Namespace('tensorflow', attributes, lambda: (v1,), doc=real_tensorflow.__doc__)
+    module = Namespace('tensorflow', attributes, lambda: (v1, real_tensorflow), doc=real_tensorflow.__doc__)
+    for name in TF2_DUNDERS:  # what libraries built on TensorFlow 2 read (tf-keras: tf.__internal__)
+        if hasattr(real_tensorflow, name):
+            setattr(module, name, getattr(real_tensorflow, name))
     module.__path__ = list(real_tensorflow.__path__)  # `import tensorflow.python...` reaches the real files
     module.__file__ = real_tensorflow.__file__
     module.__version__ = real_tensorflow.__version__
@@ -50,7 +64,6 @@ def tensorflow_v1(real_tensorflow):
 
 def _examples_modules():
     """tensorflow.examples.tutorials.mnist and its two modules, as {full name: module}."""
-    from mnist import fully_connected, input_data
     modules = {
         'tensorflow.examples': Namespace('tensorflow.examples'),
         'tensorflow.examples.tutorials': Namespace('tensorflow.examples.tutorials'),
@@ -64,7 +77,7 @@ def _examples_modules():
 
 
 class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Serves imports of tensorflow.examples.* and tensorflow.contrib.* from the map."""
+    """Serves imports of tensorflow.examples.*, tensorflow.contrib.* and keras.* from the map."""
 
     def __init__(self, modules):
         self._modules = modules  # full name -> module
@@ -76,6 +89,8 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             module = self._modules[fullname]
         elif fullname.startswith('tensorflow.contrib.'):
             module = contrib.module(fullname)  # raises RemovedInTF2Error, one line
+        elif fullname == 'keras' or fullname.startswith('keras.'):
+            module = standalone_keras.module(fullname)
         else:
             return None
         self._found[fullname] = module

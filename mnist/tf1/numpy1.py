@@ -1,6 +1,20 @@
-"""NumPy 1 habits: a NumPy integer scalar of any width where TensorFlow wants a shape or a size.
+"""NumPy 1 habits: the NumPy 1 API that NumPy 2 removed, and integer scalars as shapes and sizes.
 
-Under NumPy 1, `max(labels) + 1` on uint8 labels was an int64, which TensorFlow
+The removed API. NumPy 1.20 to 2.3 removed names old programs call: the aliases
+np.float, np.int, np.object, np.str (of Python's types), np.float_, np.NaN,
+np.Inf, ...; np.asscalar, np.product, np.alltrue, ...; ndarray.tostring,
+itemset, newbyteorder and ptp; and np.fromstring's binary mode. ndarray is a C
+type whose methods cannot be added, and setting the names on the numpy module
+would change them for every library in the process. So the runner rewrites
+the program's own files as it compiles them (program.py), the files untouched:
+each attribute read `E.name` with one of those names becomes
+`__numpy1__(E, 'name', line).name`, where __numpy1__ (an Numpy1Attributes of
+that file) gives E itself unless E is the numpy module, an array or a NumPy
+scalar lacking the name; then it gives the NumPy 1 meaning (MODULE, ARRAY,
+fromstring), with one note on stderr naming the program's line, the first time
+each name is used. Names the installed NumPy has are its own.
+
+Integer scalars. Under NumPy 1, `max(labels) + 1` on uint8 labels was an int64, which TensorFlow
 takes as a shape; NumPy 2 (NEP 50) keeps it a uint8, and TensorFlow refuses it
 (`Value passed to parameter 'shape' has DataType uint8 ...`, or tf.range's
 bare AssertionError). install() makes a graph constant built without a dtype
@@ -9,6 +23,10 @@ Python int it holds, as TensorFlow reads `10`: int32, or int64 if it does not
 fit. NumPy arrays keep their dtype (uint8 images stay uint8), and so does any
 value given an explicit dtype.
 """
+import ast
+import sys
+import types
+
 import numpy as np
 
 _NARROW = (np.int8, np.int16, np.uint8, np.uint16, np.uint32, np.uint64)
@@ -37,3 +55,133 @@ def install():
 
     make_tensor_proto_numpy1.reads_numpy1_scalars = True
     tensor_util.make_tensor_proto = make_tensor_proto_numpy1
+
+
+def asscalar(a):
+    """np.asscalar(a), NumPy 1's a.item()."""
+    return a.item()
+
+
+def asfarray(a, dtype=np.float64):
+    """np.asfarray: a as an array of a floating-point dtype (float64 unless dtype is one)."""
+    dtype = np.dtype(dtype)
+    return np.asarray(a, dtype if np.issubdtype(dtype, np.inexact) else np.float64)
+
+
+def msort(a):
+    """np.msort: a sorted along its first axis."""
+    return np.sort(a, axis=0)
+
+
+def in1d(ar1, ar2, assume_unique=False, invert=False):
+    """np.in1d: np.isin on ar1 flattened."""
+    return np.isin(np.ravel(ar1), ar2, assume_unique=assume_unique, invert=invert)
+
+
+# numpy.<name> removed by NumPy 1.20 to 2.x -> (its NumPy 1 value, what that is, for the note).
+MODULE = {
+    'float': (float, 'float'), 'int': (int, 'int'), 'object': (object, 'object'), 'str': (str, 'str'),
+    'complex': (complex, 'complex'), 'unicode': (str, 'str'), 'long': (int, 'int'),
+    'float_': (np.float64, 'numpy.float64'), 'complex_': (np.complex128, 'numpy.complex128'),
+    'unicode_': (np.str_, 'numpy.str_'), 'string_': (np.bytes_, 'numpy.bytes_'),
+    'longfloat': (np.longdouble, 'numpy.longdouble'), 'singlecomplex': (np.complex64, 'numpy.complex64'),
+    'cfloat': (np.complex128, 'numpy.complex128'), 'longcomplex': (np.clongdouble, 'numpy.clongdouble'),
+    'clongfloat': (np.clongdouble, 'numpy.clongdouble'), 'int0': (np.intp, 'numpy.intp'),
+    'uint0': (np.uintp, 'numpy.uintp'), 'bool8': (np.bool_, 'numpy.bool_'),
+    'object0': (np.object_, 'numpy.object_'), 'str0': (np.str_, 'numpy.str_'),
+    'bytes0': (np.bytes_, 'numpy.bytes_'), 'void0': (np.void, 'numpy.void'),
+    'NaN': (np.nan, 'numpy.nan'), 'Inf': (np.inf, 'numpy.inf'), 'Infinity': (np.inf, 'numpy.inf'),
+    'infty': (np.inf, 'numpy.inf'), 'PINF': (np.inf, 'numpy.inf'), 'NINF': (-np.inf, '-numpy.inf'),
+    'PZERO': (0.0, '0.0'), 'NZERO': (-0.0, '-0.0'),
+    'asscalar': (asscalar, 'a.item()'), 'alltrue': (np.all, 'numpy.all'), 'sometrue': (np.any, 'numpy.any'),
+    'product': (np.prod, 'numpy.prod'), 'cumproduct': (np.cumprod, 'numpy.cumprod'),
+    'round_': (np.round, 'numpy.round'), 'asfarray': (asfarray, 'numpy.asarray with a float dtype'),
+    'msort': (msort, 'numpy.sort(a, axis=0)'), 'in1d': (in1d, 'numpy.isin on the flattened array'),
+    'trapz': (getattr(np, 'trapezoid', None), 'numpy.trapezoid'), 'mat': (np.asmatrix, 'numpy.asmatrix'),
+    'rank': (np.ndim, 'numpy.ndim'),
+}
+
+
+def _itemset(a):
+    """a.itemset of NumPy 1: (value) of a one-item array, (flat index or index tuple, value), (i, j, value)"""
+    def itemset(*args):
+        *index, value = args
+        if not index:
+            if a.size != 1:
+                raise ValueError('can only convert an array of size 1 to a Python scalar')  # NumPy 1's words
+            a.flat[0] = value
+        elif len(index) == 1 and not isinstance(index[0], tuple):
+            a.flat[index[0]] = value
+        else:
+            a[index[0] if len(index) == 1 else tuple(index)] = value
+    return itemset
+
+
+# ndarray.<name> (and the same method of a NumPy scalar) removed by NumPy 2 -> (array -> NumPy 1 bound
+# method, what that is).
+ARRAY = {
+    'tostring': (lambda a: a.tobytes, 'ndarray.tobytes()'),
+    'itemset': (_itemset, 'an assignment to the item'),
+    'newbyteorder': (lambda a: lambda order='S': a.view(a.dtype.newbyteorder(order)),
+                     'a.view(a.dtype.newbyteorder(order))'),
+    'ptp': (lambda a: lambda *args, **kwargs: np.ptp(a, *args, **kwargs), 'numpy.ptp(a)'),
+}
+NAMES = frozenset(MODULE) | frozenset(ARRAY) | {'fromstring'}
+_noted = set()  # the names already noted
+
+
+def _note(path, line, name, how):
+    if name not in _noted:
+        _noted.add(name)
+        print('note: %s, line %d: %s is not in NumPy %s; run as NumPy 1 ran it: %s'
+              % (path, line, name, np.__version__, how), file=sys.stderr)
+
+
+def _fromstring(path, line):
+    """np.fromstring, whose binary mode (no sep) NumPy 2 removed: np.frombuffer, copied as NumPy 1 did."""
+    def fromstring(string, dtype=float, count=-1, *, sep='', **kwargs):
+        if sep:
+            return np.fromstring(string, dtype, count, sep=sep, **kwargs)
+        _note(path, line, 'numpy.fromstring(bytes) (binary mode)', 'numpy.frombuffer(bytes).copy()')
+        return np.frombuffer(string, dtype, count).copy()
+    return fromstring
+
+
+class Numpy1Attributes:
+    """__numpy1__ of the program's file `path`: see the module docstring."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __call__(self, value, name, line):
+        if value is np:
+            if name == 'fromstring':
+                return types.SimpleNamespace(fromstring=_fromstring(self.path, line))
+            if name not in MODULE or name in vars(np):  # hasattr would warn of np.object's future
+                return value
+            numpy1, how = MODULE[name]
+            _note(self.path, line, 'numpy.' + name, how)
+        elif isinstance(value, (np.ndarray, np.generic)) and name in ARRAY and not hasattr(value, name):
+            method, how = ARRAY[name]
+            numpy1 = method(value)
+            _note(self.path, line, 'ndarray.' + name, how)
+        else:
+            return value
+        return types.SimpleNamespace(**{name: numpy1})
+
+
+class _Rewrite(ast.NodeTransformer):
+    """E.name, read, for a name in NAMES -> __numpy1__(E, 'name', line).name."""
+
+    def visit_Attribute(self, node):
+        self.generic_visit(node)
+        if node.attr not in NAMES or not isinstance(node.ctx, ast.Load):
+            return node
+        arguments = [node.value, ast.Constant(node.attr), ast.Constant(node.lineno)]
+        call = ast.copy_location(ast.Call(ast.Name('__numpy1__', ast.Load()), arguments, []), node)
+        return ast.copy_location(ast.Attribute(call, node.attr, ast.Load()), node)
+
+
+def rewrite(tree):
+    """The module AST `tree` with NumPy 1's removed names read through __numpy1__ (see above)."""
+    return ast.fix_missing_locations(_Rewrite().visit(tree))

@@ -20,16 +20,14 @@ def translate(source, path):
     return str(tool.refactor_string(source if source.endswith('\n') else source + '\n', path))
 
 
-def translated_code(path):
-    """None if the program compiles as Python 3; else its translation's code object, with a note on stderr.
+def python3_source(source, path):
+    """source (the bytes of file `path`) if it compiles as Python 3, else its translation (a str) and a note.
 
     Raises Python 3's SyntaxError if the translation does not compile either.
     """
-    with open(path, 'rb') as f:
-        source = f.read()
     try:
         compile(source, path, 'exec', dont_inherit=True)
-        return None
+        return source
     except SyntaxError as e:
         python3_error = e
     where = '%s, line %d: Python 2 (%s)' % (path, python3_error.lineno, python3_error.msg)
@@ -37,9 +35,10 @@ def translated_code(path):
     from fissix.pgen2.parse import ParseError
     from fissix.pgen2.tokenize import TokenError
     try:
-        code = compile(translate(source.decode('utf-8'), path), path, 'exec', dont_inherit=True)
+        translation = translate(source.decode('utf-8'), path)
+        compile(translation, path, 'exec', dont_inherit=True)
     except (ParseError, TokenError, SyntaxError, UnicodeDecodeError):
         raise python3_error from None  # not Python 2 either: Python 3's own message
     print("note: %s: running it translated to Python 3 in memory by fissix (2to3's fixers); "
           'the file is unchanged' % where, file=sys.stderr)
-    return code
+    return translation

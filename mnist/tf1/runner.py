@@ -4,8 +4,9 @@ install() sets TF_USE_LEGACY_KERAS=1 (tf.keras, tf.layers, tf.nn.rnn_cell are
 then Keras 2, from tf-keras), imports TensorFlow, switches TF 2 behaviour off
 without printing TensorFlow's deprecation warnings about that, and installs the
 module map of modules.py, and reads NumPy integer scalars as NumPy 1 programs
-expect (numpy1.py). run_script() runs the program with its own sys.argv,
-a Python 2 program translated in memory (python2.py).
+expect (numpy1.py). run_script() runs the program with its own sys.argv, it and
+its own modules compiled by program.py (Python 2 translated, NumPy 1's removed
+API provided), its own mnist.py as its `mnist`.
 main() reports the runner's errors (RunnerError) and data that cannot be
 read or downloaded (input_data's DataFileError and DownloadError: the
 environment's problem, not the program's) as one line `error: ...` naming the
@@ -14,16 +15,15 @@ its traceback, without the runner's frames, and exit status 1.
 """
 import builtins
 import os
-import runpy
 import sys
 import traceback
 import types
 
 from mnist import input_data
-from mnist.tf1 import figures, python2
+from mnist.tf1 import figures, program
 from mnist.tf1.errors import ProgramNotFoundError, RunnerError
 
-USAGE = ('usage: python -m mnist.tf1 [--figures DIR] PROGRAM.py [program args...]\n'
+USAGE = ('usage: mnist-tf1 [--figures DIR] PROGRAM.py [program args...]  (or python -m mnist.tf1 ...)\n'
          '  --figures DIR  where figures the program shows are saved when there is no display '
          '(default: next to the program)')
 _installed = []
@@ -53,20 +53,24 @@ def install():
 def run_script(path, args, figures_dir=None):
     """Runs the program at `path` as __main__ with sys.argv = [path] + args, under install().
 
-    A Python 2 program runs translated to Python 3 in memory (python2.py); figures it
-    shows where there is no display are saved in figures_dir, default next to it (figures.py).
+    The program and the modules it imports from its own directory run as program.py
+    compiles them (a Python 2 file translated, NumPy 1's removed API provided), and its
+    own mnist.py or mnist/ is its `mnist`. Figures it shows where there is no display
+    are saved in figures_dir, default next to it (figures.py).
     """
     if not os.path.isfile(path):
         raise ProgramNotFoundError('%s: no such program file' % path)
-    code = python2.translated_code(path)  # None for a Python 3 program
+    if figures_dir is not None:
+        figures.make_directory(figures_dir)
+    code = program.compile_file(path)
     install()
     figures.install(path, figures_dir)
     sys.argv = [path] + list(args)
-    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
-    if code is None:
-        runpy.run_path(path, run_name='__main__')
-    else:
-        _run_as_main(code, path)
+    directory = os.path.dirname(os.path.abspath(path))
+    sys.path.insert(0, directory)
+    program.install_finder(directory)
+    program.give_mnist_to_the_program(directory)
+    _run_as_main(code, path)
 
 
 def _run_as_main(code, path):
@@ -74,6 +78,7 @@ def _run_as_main(code, path):
     main_module = types.ModuleType('__main__')
     main_module.__file__ = path
     main_module.__builtins__ = builtins
+    main_module.__dict__.update(program.run_globals(path))
     previous = sys.modules['__main__']
     sys.modules['__main__'] = main_module
     try:

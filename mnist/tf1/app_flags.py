@@ -1,0 +1,94 @@
+"""tf.app.flags as TF 0.x programs used it: a flag of the program may have the name of one of absl's own.
+
+TF 0.x's tf.app.flags was its own argparse wrapper, with no flags but the
+program's. From TF 1.5 on it is absl's, whose logging and app modules define
+--log_dir, --logtostderr, --alsologtostderr, -v/--verbosity, --stderrthreshold,
+--pdb, ... in the same registry, so `tf.app.flags.DEFINE_string('log_dir', ...)`
+stops with absl's DuplicateFlagError. Under the runner such a flag is the
+program's: it is defined in a FlagValues of the program's own, which FLAGS
+reads first and which takes its values from the command line before absl's
+flags do. absl keeps its own flags (at their defaults) for its own code.
+Every other flag is defined in absl's registry, as TF 1.x did.
+"""
+import sys
+
+from absl import flags as absl_flags
+
+# The define functions whose first argument is the flag's name.
+DEFINES = ('DEFINE_string', 'DEFINE_boolean', 'DEFINE_bool', 'DEFINE_float', 'DEFINE_integer',
+           'DEFINE_enum', 'DEFINE_list', 'DEFINE_spaceseplist', 'DEFINE_multi_string',
+           'DEFINE_multi_integer', 'DEFINE_multi_float', 'DEFINE_multi_enum')
+
+
+def _absl_owns(name):
+    """True if absl itself (absl.logging, absl.app) defined a flag `name` in its registry."""
+    owner = absl_flags.FLAGS.find_module_defining_flag(name)
+    return owner is not None and owner.split('.')[0] == 'absl'
+
+
+class ProgramFlags:
+    """tf.app.flags.FLAGS: the program's flags named as absl's own, then TensorFlow's wrapper of absl's FLAGS.
+
+    Like TensorFlow's wrapper, reading a flag before they are parsed parses sys.argv.
+    """
+
+    def __init__(self, tf_flags):
+        self.__dict__['own'] = absl_flags.FlagValues()
+        self.__dict__['tf_flags'] = tf_flags
+
+    def __call__(self, argv, known_only=False):
+        """Parses argv: the program's own flags first, then absl's; returns the arguments left."""
+        rest = self.own(argv, known_only=True)
+        return self.tf_flags(rest, known_only=known_only)
+
+    def _parsed(self):
+        if not absl_flags.FLAGS.is_parsed() or not self.own.is_parsed():
+            self(sys.argv, known_only=True)
+
+    def __getattr__(self, name):
+        if name in self.own or name in absl_flags.FLAGS:
+            self._parsed()
+        return getattr(self.own if name in self.own else self.tf_flags, name)
+
+    def __setattr__(self, name, value):
+        setattr(self.own if name in self.own else self.tf_flags, name, value)
+
+    def __getitem__(self, name):
+        return (self.own if name in self.own else self.tf_flags)[name]
+
+    def __contains__(self, name):
+        return name in self.own or name in absl_flags.FLAGS
+
+    def __dir__(self):
+        return sorted(set(dir(self.tf_flags)) | set(self.own))
+
+    def flag_values_dict(self):
+        self._parsed()
+        return dict(self.tf_flags.flag_values_dict(), **self.own.flag_values_dict())
+
+
+def _define(define, own):
+    """define(name, ...) that puts a flag named as one of absl's own in `own`."""
+    def define_as_tf0(*args, **kwargs):
+        name = args[0] if args else kwargs.get('name', kwargs.get('flag_name'))
+        if len(args) < 4 and 'flag_values' not in kwargs and _absl_owns(name):
+            kwargs['flag_values'] = own
+        return define(*args, **kwargs)
+    define_as_tf0.__doc__ = define.__doc__
+    return define_as_tf0
+
+
+def flags_module(tf_flags_module):
+    """{name: object} for tf.app.flags (and tf.flags), built on TensorFlow's tf.compat.v1.app.flags."""
+    program_flags = ProgramFlags(tf_flags_module.FLAGS)
+    names = {name: _define(getattr(tf_flags_module, name), program_flags.own) for name in DEFINES}
+    names['FLAGS'] = program_flags
+    return names
+
+
+def run(tf_run, program_flags):
+    """tf.app.run: TensorFlow's, given the arguments left once the program's own flags are read."""
+    def run_as_tf0(main=None, argv=None):
+        main = main or sys.modules['__main__'].main
+        tf_run(main, program_flags.own(sys.argv if argv is None else argv, known_only=True))
+    return run_as_tf0
