@@ -8,6 +8,8 @@ of label, prediction and right/wrong. `tensorboard --logdir LOG_DIR` then shows 
 Projector tab, under the run `embeddings`. The run's own checkpoints are left as they are.
 """
 import argparse
+import glob
+import sys
 
 from mnist import checkpoints, cli, embeddings, input_data, paths, training, visualize
 
@@ -45,6 +47,10 @@ def write_embeddings(flags, data_sets=None):
           % (hidden_name, list(hidden.shape), embeddings.PIXELS, list(images.shape), len(images),
              int((predictions == labels).sum()), checkpoint, directory))
     print('See them in the Projector tab of: tensorboard --logdir %s' % flags.log_dir)
+    if glob.has_magic(flags.log_dir):
+        print('Note: TensorBoard\'s projector looks checkpoints up as glob patterns, which the [ ] * ? '
+              'in this name break: give tensorboard --logdir a path without them (a symbolic link to '
+              'it, or the directory renamed).', file=sys.stderr)
     return {'directory': directory, 'checkpoint': checkpoint, 'num_images': len(images),
             'shapes': {hidden_name: list(hidden.shape), embeddings.PIXELS: list(images.shape)},
             'accuracy': accuracy}
