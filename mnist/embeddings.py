@@ -14,11 +14,12 @@ touched.
 import math
 import os
 import shutil
+import sys
 
 import numpy as np
 from tensorboard.plugins import projector
 
-from mnist import training
+from mnist import checkpoints, training
 from mnist.layers import IMAGE_SIZE
 
 import tensorflow as tf
@@ -140,3 +141,28 @@ def _replace_dir(new, target):
         os.replace(target, old)
     os.replace(new, target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def pca_neighbour_agreement(vectors, labels, k=5, chunk=500):
+    """The share of the k nearest neighbours in a 2-D PCA of vectors [N, D] that have the point's label."""
+    centred = vectors - vectors.mean(axis=0)
+    plane = centred @ np.linalg.svd(centred, full_matrices=False)[2][:2].T
+    labels = np.asarray(labels)
+    agreeing = 0
+    for start in range(0, len(plane), chunk):
+        distances = ((plane[start:start + chunk, None] - plane[None]) ** 2).sum(axis=-1)
+        distances[np.arange(len(distances)), np.arange(start, start + len(distances))] = np.inf
+        nearest = np.argsort(distances, axis=1)[:, :k]
+        agreeing += (labels[nearest] == labels[start:start + chunk, None]).sum()
+    return agreeing / (k * len(plane))
+
+
+if __name__ == '__main__':
+    # python -m mnist.embeddings LOG_DIR: how well the labels separate in a 2-D PCA of each embedding.
+    directory = os.path.join(sys.argv[1], SUBDIR)
+    with open(os.path.join(directory, METADATA), encoding='utf-8') as f:
+        column = [row.split('\t')[0] for row in f.read().splitlines()[1:]]
+    prefix = os.path.join(directory, CHECKPOINT)
+    for name in sorted(checkpoints.variables(prefix)):
+        print('%s: %.3f of the 5 nearest neighbours in a 2-D PCA share the label'
+              % (name, pca_neighbour_agreement(checkpoints.read_tensor(prefix, name), column)))

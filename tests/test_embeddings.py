@@ -122,3 +122,12 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path):
     assert result.returncode == 0, result.stderr
     assert checkpoints.variables(str(log_dir / 'embeddings' / 'embeddings.ckpt')) == {
         'logits': [20, 10], 'pixels': [20, 784]}
+
+
+def test_pca_neighbour_agreement_is_one_for_separate_classes_and_near_chance_for_mixed_ones():
+    rng = np.random.default_rng(0)
+    labels = np.arange(400) % 4
+    separate = rng.normal(size=(400, 8)) + 20 * np.eye(8)[labels]
+    assert embeddings.pca_neighbour_agreement(separate, labels) > 0.95
+    mixed = embeddings.pca_neighbour_agreement(rng.normal(size=(400, 8)), labels, chunk=64)
+    assert 0.1 < mixed < 0.4  # chance is 0.25
