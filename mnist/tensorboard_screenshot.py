@@ -200,6 +200,55 @@ _PAGE_STATE = '''(() => {
 })()'''
 
 
+@contextlib.contextmanager
+def _browser(log_dir, fragment, width, height, work_dir, wait_for_plugin=None):
+    """Starts TensorBoard on log_dir, and headless Chromium on its #fragment; yields (DevTools, url, process).
+
+    With wait_for_plugin, waits until TensorBoard says that plugin is active
+    before opening the page (the page asks only once). Stops both on exit.
+    """
+    if not os.path.isdir(log_dir):
+        raise BrowserError('%s is not a directory: expected the --log_dir of a training run.' % log_dir)
+    work_dir = work_dir or tempfile.mkdtemp(prefix='tensorboard-screenshot-')
+    port = free_port()
+    url = 'http://127.0.0.1:%d/#%s' % (port, fragment)
+    tensorboard = start_tensorboard(log_dir, port, os.path.join(work_dir, 'tensorboard.log'))
+    chromium = devtools = None
+    try:
+        if wait_for_plugin:
+            def active():
+                with urllib.request.urlopen('http://127.0.0.1:%d/data/plugins_listing' % port,
+                                            timeout=10) as response:
+                    return json.load(response).get(wait_for_plugin, {}).get('enabled')
+            _wait(active, RENDER_SECONDS, 'TensorBoard\'s %s plugin to find something to show in %s'
+                  % (wait_for_plugin, log_dir), tensorboard)
+        chromium, browser_url = start_chromium(os.path.join(work_dir, 'chromium-profile'),
+                                               os.path.join(work_dir, 'chromium.log'))
+        devtools = DevTools(browser_url)
+        devtools.call('Network.enable')
+        devtools.call('Emulation.setDeviceMetricsOverride', width=width, height=height,
+                      deviceScaleFactor=1, mobile=False)
+        devtools.call('Page.navigate', url=url)
+        yield devtools, url, tensorboard
+    finally:
+        if devtools is not None:
+            devtools.close()
+        if chromium is not None:
+            stop(chromium)
+        stop(tensorboard)
+        shutil.rmtree(os.path.join(work_dir, 'chromium-profile'), ignore_errors=True)
+
+
+def _save_screenshot(devtools, path):
+    """Writes the page as a PNG at path; returns every URL the page requested."""
+    image = devtools.call('Page.captureScreenshot', format='png')['data']
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, 'wb') as f:
+        f.write(base64.b64decode(image))
+    return [event['params']['request']['url'] for event in devtools.events
+            if event['method'] == 'Network.requestWillBeSent']
+
+
 def screenshot(log_dir, path, tag='loss', dashboard='scalars', tag_filter=None, width=1280,
                height=800, work_dir=None):
     """Opens TensorBoard's dashboard on log_dir, waits until `tag` and its chart show, saves a PNG at path.
@@ -208,40 +257,75 @@ def screenshot(log_dir, path, tag='loss', dashboard='scalars', tag_filter=None, 
     'texts': the page's texts}. Raises BrowserError when something is
     missing or the tag does not show within RENDER_SECONDS.
     """
-    if not os.path.isdir(log_dir):
-        raise BrowserError('%s is not a directory: expected the --log_dir of a training run.' % log_dir)
-    work_dir = work_dir or tempfile.mkdtemp(prefix='tensorboard-screenshot-')
-    port = free_port()
-    url = 'http://127.0.0.1:%d/#%s' % (port, dashboard)
+    fragment = dashboard
     if tag_filter:
-        url += '&tagFilter=' + urllib.parse.quote(tag_filter)
-    tensorboard = start_tensorboard(log_dir, port, os.path.join(work_dir, 'tensorboard.log'))
-    chromium = devtools = None
-    try:
-        chromium, browser_url = start_chromium(os.path.join(work_dir, 'chromium-profile'),
-                                               os.path.join(work_dir, 'chromium.log'))
-        devtools = DevTools(browser_url)
-        devtools.call('Network.enable')
-        devtools.call('Emulation.setDeviceMetricsOverride', width=width, height=height,
-                      deviceScaleFactor=1, mobile=False)
-        devtools.call('Page.navigate', url=url)
-
+        fragment += '&tagFilter=' + urllib.parse.quote(tag_filter)
+    with _browser(log_dir, fragment, width, height, work_dir) as (devtools, url, tensorboard):
         def rendered():
             state = devtools.evaluate(_PAGE_STATE) or {}
             return state if tag in state.get('texts', ()) and state.get('drawn') else None
         state = _wait(rendered, RENDER_SECONDS, 'the %r chart in %s' % (tag, url), tensorboard)
         time.sleep(1.0)  # let the charts finish their transitions
-        image = devtools.call('Page.captureScreenshot', format='png')['data']
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        with open(path, 'wb') as f:
-            f.write(base64.b64decode(image))
-        requests = [event['params']['request']['url'] for event in devtools.events
-                    if event['method'] == 'Network.requestWillBeSent']
-        return {'path': path, 'url': url, 'requests': requests, 'texts': state['texts']}
-    finally:
-        if devtools is not None:
-            devtools.close()
-        if chromium is not None:
-            stop(chromium)
-        stop(tensorboard)
-        shutil.rmtree(os.path.join(work_dir, 'chromium-profile'), ignore_errors=True)
+        requests = _save_screenshot(devtools, path)
+    return {'path': path, 'url': url, 'requests': requests, 'texts': state['texts']}
+
+
+# One step towards showing `run`'s `tensor` coloured by `color`, in the projector (an iframe
+# in an iframe of the page): it makes the next choice the data panel needs and returns
+# null, or, once all is shown, what the projector holds.
+_PROJECTOR_STEP = '''((run, tensor, color) => {
+  const find = (root, tag) => {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.tagName === tag) return el;
+      const inside = el.shadowRoot && find(el.shadowRoot, tag);
+      if (inside) return inside;
+    }
+    return null;
+  };
+  const outer = find(document, 'IFRAME');
+  const inner = outer && outer.contentDocument && outer.contentDocument.querySelector('iframe');
+  const doc = inner && inner.contentDocument;
+  const projector = doc && find(doc, 'VZ-PROJECTOR');
+  const panel = doc && find(doc, 'VZ-PROJECTOR-DATA-PANEL');
+  if (!projector || !panel || !panel.selectedRun || !panel.projectorConfig) return null;
+  if (panel.selectedRun !== run) { panel.selectedRun = run; return null; }
+  const embedding = panel.projectorConfig.embeddings.find(e => e.tensorName === tensor);
+  if (!embedding) return null;
+  if (panel.selectedTensor !== tensor) { panel.selectedTensor = tensor; return null; }
+  const data = projector.dataSet;
+  const info = data && data.spriteAndMetadataInfo;
+  if (!data || data.dim[0] !== embedding.tensorShape[0] || data.dim[1] !== embedding.tensorShape[1]
+      || !info || !info.spriteImage || !info.spriteImage.complete) return null;
+  if (!(panel.colorOptions || []).some(option => option.name === color)) return null;
+  if (panel.selectedColorOptionName !== color) { panel.selectedColorOptionName = color; return null; }
+  const box = (el) => el.getBoundingClientRect();
+  const canvas = find(doc, 'CANVAS');
+  const [o, i, c] = [box(outer), box(inner), box(canvas)];
+  return {run: panel.selectedRun, tensor: panel.selectedTensor, color: panel.selectedColorOptionName,
+          shape: data.dim, metadata: data.points.map(point => point.metadata),
+          sprite: [info.spriteImage.naturalWidth, info.spriteImage.naturalHeight],
+          canvas: [o.left + i.left + c.left, o.top + i.top + c.top, c.width, c.height]};
+})(%s)'''
+
+
+def projector_screenshot(log_dir, path, run, tensor, color_by='label', width=1280, height=800,
+                         work_dir=None):
+    """Opens TensorBoard's Projector tab on log_dir, shows `run`'s embedding `tensor` coloured by the
+    metadata column `color_by`, and saves a PNG at path.
+
+    Returns {'path', 'url', 'requests', 'run', 'tensor', 'color', 'shape': the
+    points and dimensions shown, 'metadata': each point's metadata, 'sprite':
+    the sprite image's size, 'canvas': [left, top, width, height] of the
+    points' canvas in the PNG}. Raises BrowserError when something is missing
+    or the embedding does not show within RENDER_SECONDS.
+    """
+    step = _PROJECTOR_STEP % json.dumps([run, tensor, color_by])[1:-1]
+    with _browser(log_dir, 'projector', width, height, work_dir, 'projector') as (devtools, url,
+                                                                                  tensorboard):
+        state = _wait(lambda: devtools.evaluate(step), RENDER_SECONDS,
+                      'the projector to show %s of run %s coloured by %s in %s'
+                      % (tensor, run, color_by, url), tensorboard)
+        time.sleep(2.0)  # let the points settle where PCA puts them
+        state['requests'] = _save_screenshot(devtools, path)
+    state.update(path=path, url=url)
+    return state

@@ -18,7 +18,7 @@ NOTEBOOK = os.path.join(ROOT, 'docs', 'visual_tutorial.ipynb')
 DATA_DIR = os.environ.get('MNIST_DATA_DIR', '/usr/share/datasets/fashion-mnist')
 DATA_FILES = ('train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz',
               't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz')
-PICTURES = 4  # digits, weights, mistakes, confusion
+PICTURES = 5  # digits, weights, mistakes, confusion, PCA of pixels and logits
 MAX_BYTES = 1_000_000
 
 

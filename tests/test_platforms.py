@@ -106,6 +106,10 @@ def test_eval_predict_and_export_restore_that_checkpoint(trained, tmp_path):
     exported = assert_ok(run_simulated([script('mnist_export.py'), '--model', 'fully_connected',
                                         '--log_dir', log_dir, '--export_dir', tmp_path / 'export']))
     assert os.path.exists(tmp_path / 'export' / '6' / 'saved_model.pb'), exported.stdout
+    embedded = assert_ok(run_simulated([script('mnist_embeddings.py'), '--model', 'fully_connected',
+                                        '--log_dir', log_dir, '--fake_data', '--num_images', 20]))
+    assert 'hidden2 [20, 32]' in embedded.stdout
+    assert os.path.exists(log_dir / 'embeddings' / 'embeddings.ckpt.index')
 
 
 def hold_lock(log_dir):
@@ -213,6 +217,7 @@ OTHER_PROGRAMS = {
                                                                'softmax_beginners.py')],
 }
 COVERED_ABOVE = {'fully_connected_feed.py', 'mnist_eval.py', 'mnist_predict.py', 'mnist_export.py',
+                 'mnist_embeddings.py',
                  'tensorboard_screenshot.py'}
 
 

@@ -11,6 +11,8 @@ tf.contrib.rnn        -> tf.compat.v1.nn.rnn_cell (BasicLSTMCell, GRUCell, Multi
 tf.contrib.learn.datasets, alias tf.contrib.learn.python.learn.datasets -> load_dataset('mnist'),
                          and .mnist: mnist.input_data plus load_mnist(train_dir='MNIST-data')
 tf.contrib.deprecated -> the TF 0.x summary ops of renames.py
+tf.contrib.tensorboard.plugins.projector -> tensorboard.plugins.projector (TensorBoard 2.21 still
+                         has ProjectorConfig, and its visualize_embeddings takes the FileWriter)
 Anything else under tf.contrib raises RemovedInTF2Error, one line naming it.
 
 tf-slim 1.1 uses TensorFlow internals that 2.21 moved; repair_tf_slim() puts
@@ -88,6 +90,10 @@ def _missing(name):
     return removed(name, PROVIDED)
 
 
+def _missing_from_tensorboard(name):
+    return removed(name, 'of tf.contrib.tensorboard it maps only plugins.projector.')
+
+
 def load_mnist(train_dir='MNIST-data'):
     """tf.contrib.learn.datasets.mnist.load_mnist: read_data_sets(train_dir), labels as class indices."""
     return input_data.read_data_sets(train_dir)
@@ -147,8 +153,13 @@ def _build():
     _modules[contrib + '.rnn'] = _rnn()
     _modules[contrib + '.deprecated'] = Namespace(contrib + '.deprecated', renames.SUMMARIES,
                                                   missing=_missing)
+    plugins = Namespace(contrib + '.tensorboard.plugins', missing=_missing_from_tensorboard, attributes=dict(
+        projector=Lazy(lambda: importlib.import_module('tensorboard.plugins.projector'))))
+    _modules[contrib + '.tensorboard.plugins'] = plugins
+    _modules[contrib + '.tensorboard'] = Namespace(contrib + '.tensorboard', dict(plugins=plugins),
+                                                   missing=_missing_from_tensorboard)
     children = {name: _modules[contrib + '.' + name]
-                for name in ('layers', 'framework', 'rnn', 'deprecated', 'learn')}
+                for name in ('layers', 'framework', 'rnn', 'deprecated', 'learn', 'tensorboard')}
     children['slim'] = Lazy(lambda: repair_tf_slim('tf.contrib.slim'))
     _modules[contrib] = Namespace(contrib, children, missing=_missing)
 
