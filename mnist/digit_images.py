@@ -51,15 +51,15 @@ PLAIN_SIZE = 2 * IMAGE_SIZE
 # level or upright (a hand-held phone; perspective makes the lines converge, each still
 # straight), at most LINE_WIDTH of the picture's shorter side wide, and reaches an edge of
 # the picture: a digit, however long its strokes, leaves a margin. Its ink covers at least
-# LINE_COVER of the picture's width (height) and spans LINE_LENGTH of it: a line may be
-# broken, or fade out towards an edge.
+# LINE_COVER of the picture's width (height), and half of each of LINE_LENGTH of its tenths
+# along it: a line may be broken, or fade out towards an edge.
 MAX_TILT = 5.0
 TILT_STEP = 0.25         # degrees between the tilts tried
 LINE_WIDTH = 0.03
 LINE_COVER = 0.4
-LINE_LENGTH = 0.6
+LINE_LENGTH = 0.7
 LINE_INK_LEVEL = INK_LEVEL / 2   # lines are looked for among fainter ink than the digit: light lines
-EDGE = 0.03              # a line reaches an edge when its ink comes this share of the picture near it
+EDGE = 0.03              # the margin of the picture where the paper's estimate, or a line, may leave ink
 # Where a stroke crosses a line the two inks add up. Along a line, its own ink is the median
 # of its strength over PAPER_WINDOW of its length (a stroke crossing it covers less of that),
 # and at most LINE_CAP times its typical ink (a stroke may run along it for longer).
@@ -372,8 +372,11 @@ def _paper_lines(ink):
     # The thin marks alone (a white top-hat): the paper's unevenness and wide strokes left out.
     smooth = _smoothed(ink)
     thin = smooth - ndimage.grey_opening(smooth, size=2 * int(LINE_WIDTH * min(ink.shape)) + 1)
-    # Stands out from the paper's noise (a line may run along the border: the whole picture's median).
+    # Stands out from the paper's noise (a line may run along the border: the whole picture's
+    # median), away from the picture's edge, where the paper's estimate leaves thin marks.
     faint = thin >= max(LINE_INK_LEVEL, 3 * float(np.median(thin)))
+    margin = max(1, int(EDGE * min(ink.shape)))
+    faint[:margin], faint[-margin:], faint[:, :margin], faint[:, -margin:] = False, False, False, False
     lines = np.zeros(ink.shape, np.float32)
     rows, columns = np.nonzero(faint)
     y, x = np.mgrid[0:ink.shape[0], 0:ink.shape[1]].astype(np.float32)
@@ -399,7 +402,8 @@ def _straight_lines(rows, columns, shape, upright):
 
     Each tilt's votes count the pixels at each whole-pixel offset (a Hough transform); a line
     is a peak of them that covers LINE_COVER of the picture, stands out from the ink around it
-    (a stroke beside it is wider), and whose pixels span LINE_LENGTH and reach an edge.
+    (a stroke beside it is wider), and covers LINE_LENGTH of the picture's tenths along it,
+    the first or the last among them.
     """
     length = shape[0] if upright else shape[1]
     thickest = LINE_WIDTH * min(shape)
@@ -430,20 +434,15 @@ def _straight_lines(rows, columns, shape, upright):
         width = high - low + 1
         if width > thickest:
             continue
-        across, along = _line_coordinates(rows, columns, tilts[index], upright)
+        across, _ = _line_coordinates(rows, columns, tilts[index], upright)
         on_line = np.abs(across - (bin_ - size)) <= width / 2
-        if np.ptp(along[on_line]) >= LINE_LENGTH * length and _reaches_edge(
-                rows[on_line], columns[on_line], shape):
+        # The line's ink in each tenth of the picture along it: most tenths, one at an edge.
+        tenths = np.bincount((rows if upright else columns)[on_line] * 10 // length, minlength=10)
+        covered = tenths >= length / 20
+        if covered.mean() >= LINE_LENGTH and (covered[0] or covered[-1]):
             found.append((tilts[index], (low + high) / 2 - size, width))
             middles.append(middle)
     return found
-
-
-def _reaches_edge(rows, columns, shape):
-    """Whether any of the pixels at (rows, columns) is within EDGE of the picture's edge."""
-    margin = EDGE * min(shape)
-    return bool(rows.min() <= margin or columns.min() <= margin
-                or rows.max() >= shape[0] - 1 - margin or columns.max() >= shape[1] - 1 - margin)
 
 
 def _line_ink(ink, across, along, width, side):
