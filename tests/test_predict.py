@@ -196,7 +196,7 @@ def test_on_squared_and_ruled_paper_the_input_is_the_digits_ink_alone(condition)
         # The same photo without the paper's lines: the same light, shadow, noise and JPEG.
         alone = digit_images.find_ink(photo(image, condition, 0.0, seed=index))
         on_lines = ink.lines >= 0.2
-        assert on_lines.mean() > 0.05  # the lines were found
+        assert on_lines.mean() > 0.02  # the lines were found
         # No piece of a line is in the digit's ink, where it touches a stroke or not...
         beside_digit = ~ndimage.binary_dilation(alone.kept, iterations=2)
         assert ink.digit[beside_digit].sum() < 3, index
