@@ -14,7 +14,8 @@ estimated everywhere (light that changes across the picture, a shadow), and
 long straight lines (squared or ruled paper), specks and marks apart from
 the digit are dropped. Either way a pixel's ink is how much darker than the
 paper there it is, relative to the paper, so a faint pencil digit on dim
-paper is still ink.
+paper is still ink; on squared or ruled paper, relative to the paper with its
+lines, so that the lines are no ink and a stroke crossing a line is.
 
 Pure numpy, Pillow and scipy.ndimage; imports no TensorFlow.
 """
@@ -46,12 +47,23 @@ PAPER_WINDOW = 0.3
 PLAIN_LEVELS = 0.5 / 255  # one 8-bit level
 PLAIN_SHARE = 0.95
 PLAIN_SIZE = 2 * IMAGE_SIZE
-# A line of the paper (squared or ruled) is straight for at least this share of the
-# picture's width (or height) and goes on across at least ACROSS of it: a digit, however
-# long its strokes, leaves a margin.
-LINE_LENGTH = 0.8
-ACROSS = 0.95
-LINE_WIDTH = 0.03        # a line is at most this share of the picture's shorter side wide
+# A line of the paper (squared or ruled) is straight, tilted at most MAX_TILT degrees from
+# level or upright (a hand-held phone; perspective makes the lines converge, each still
+# straight), at most LINE_WIDTH of the picture's shorter side wide, and reaches an edge of
+# the picture: a digit, however long its strokes, leaves a margin. Its ink covers at least
+# LINE_COVER of the picture's width (height), and half of each of LINE_LENGTH of its tenths
+# along it: a line may be broken, or fade out towards an edge.
+MAX_TILT = 5.0
+TILT_STEP = 0.25         # degrees between the tilts tried
+LINE_WIDTH = 0.03
+LINE_COVER = 0.4
+LINE_LENGTH = 0.7
+LINE_INK_LEVEL = INK_LEVEL / 2   # lines are looked for among fainter ink than the digit: light lines
+EDGE = 0.03              # the margin of the picture where the paper's estimate, or a line, may leave ink
+# Where a stroke crosses a line the two inks add up. Along a line, its own ink is the median
+# of its strength over PAPER_WINDOW of its length (a stroke crossing it covers less of that),
+# and at most LINE_CAP times its typical ink (a stroke may run along it for longer).
+LINE_CAP = 1.5
 # A separate piece of ink with less than this share of the digit's ink is a speck.
 SPECK_SHARE = 0.03
 # Pieces of ink within this share of the digit's size from it belong to it (a broken
@@ -68,8 +80,9 @@ class ImageError(ValueError):
 @dataclasses.dataclass
 class Ink:
     """Where a picture's ink is, at the picture's size."""
-    strength: np.ndarray  # float32 [height, width] in [0, 1]: 0 the paper, 1 the strongest ink
-    kept: np.ndarray      # bool [height, width]: the digit; the ink elsewhere (lines, specks) dropped
+    strength: np.ndarray  # float32 [height, width] in [0, 1]: 0 the paper, 1 the digit's strongest ink
+    kept: np.ndarray      # bool [height, width]: the digit; the ink elsewhere (specks, marks) dropped
+    lines: np.ndarray     # float32 [height, width] in [0, 1]: the paper's own lines, not in strength
 
     @property
     def digit(self):
@@ -81,7 +94,7 @@ class Ink:
         (lines of the paper, specks, other marks) red, the paper white; fainter ink paler."""
         strength = self.strength[..., None]
         digit = np.where(self.kept[..., None], strength, 0.0)
-        dropped = np.where(self.kept[..., None], 0.0, strength)
+        dropped = np.where(self.kept[..., None], 0.0, strength) + self.lines[..., None]
         rgb = 1.0 - digit - dropped * np.array([0.1, 0.9, 0.9], np.float32)
         return np.round(np.clip(rgb, 0.0, 1.0) * 255).astype(np.uint8)
 
@@ -140,13 +153,15 @@ def find_ink(picture, name='the picture'):
     is kept. In a photo the ink is dark on light paper, or light on a dark
     background, whichever most pixels near the ink say (_ink_is_light); the
     paper's brightness is estimated everywhere by filling in the marks
-    narrower than PAPER_WINDOW; and the digit is picked out (_digit_mask):
-    lines of the paper, specks and other marks are dropped. A pixel's ink is
-    how much darker than the paper it is, as a share of the paper's
-    brightness (light ink: of its darkness), scaled so that the strongest
-    of the digit is 1.
+    narrower than PAPER_WINDOW; the lines of squared or ruled paper are found
+    (_paper_lines) and put on it; and the digit is picked out (_digit_mask):
+    specks and other marks are dropped. A pixel's ink is how much darker
+    than the paper (with its lines) it is, as a share of the paper's
+    brightness (light ink: of its darkness), scaled so that the strongest of
+    the digit is 1; the lines' own ink is kept apart, on the same scale.
 
-    Raises ImageError naming `name` when the picture has no ink.
+    Raises ImageError naming `name` when the picture has no ink, or nothing
+    but the lines of its paper.
     """
     picture = np.asarray(picture, np.float32)
     work = _resized(picture, _work_shape(picture.shape), Image.Resampling.BOX)
@@ -162,14 +177,28 @@ def find_ink(picture, name='the picture'):
     if contrast < MIN_CONTRAST:
         raise ImageError('%s has no ink: nothing in it differs from its background (%.2f) by %d%% or more.'
                          % (name, float(np.median(paper)), round(MIN_CONTRAST * 100)))
-    kept = _digit_mask(work_ink / contrast) if background is None else np.ones(work.shape, bool)
+    if background is None:
+        lines = _paper_lines(work_ink)
+        lined = _lined_paper(paper, lines, light)
+        work_ink = _ink(work, lined, light)
+        if _nothing_left(work_ink, lines):
+            raise ImageError('%s has no ink apart from the lines of its paper: nothing else differs from '
+                             'the paper by %d%% or more, or by half as much as the lines.'
+                             % (name, round(MIN_CONTRAST * 100)))
+        # What is left on a line of less than half its ink is the line's, not a stroke crossing it.
+        kept = _digit_mask(work_ink / float(work_ink.max()), work_ink < lines / 2)
+    else:
+        lined, kept = paper, np.ones(work.shape, bool)
     paper = _resized(paper, picture.shape, Image.Resampling.BILINEAR)
+    lined = _resized(lined, picture.shape, Image.Resampling.BILINEAR)
     kept = _resized(kept.astype(np.float32), picture.shape, Image.Resampling.NEAREST) > 0.5
-    ink = _ink(picture, paper, light)
+    ink = _ink(picture, lined, light)
     strongest = float(ink[kept].max()) if kept.any() else 0.0
     if strongest <= 0.0:
         raise ImageError('%s has no ink: nothing in it stands out from its background.' % name)
-    return Ink(strength=np.clip(ink / strongest, 0.0, 1.0), kept=kept)
+    lines = _ink(lined, paper, light)
+    return Ink(strength=np.clip(ink / strongest, 0.0, 1.0), kept=kept,
+               lines=np.clip(lines / strongest, 0.0, 1.0))
 
 
 def normalize(picture, name='the picture'):
@@ -301,66 +330,191 @@ def _otsu_threshold(values):
     return float(edges[1:][np.argmax(between)])
 
 
-def _paper_lines(clear):
-    """bool [height, width]: the pixels of `clear` on straight lines across the picture.
+def _lined_paper(paper, lines, light):
+    """The paper float32 [height, width] with its `lines` (ink float [height, width] in [0, 1]) on it."""
+    if light:
+        return paper + lines * (1.0 - paper)
+    return paper * (1.0 - lines)
 
-    A line of squared or ruled paper runs across the whole picture; it is found
-    as a stretch LINE_LENGTH of the width long (the height, for a vertical
-    line) that is 90% ink, allowing for a slight tilt by looking at 3 rows
-    (columns) at a time, that goes on from edge to edge (ACROSS), and that is
-    thin (LINE_WIDTH).
+
+def _nothing_left(ink, lines):
+    """Whether `ink` float [height, width], the paper's `lines` taken off, holds nothing: smoothed
+    a little and away from the picture's edge (where a line may run along it, not found), at most
+    MIN_CONTRAST, or half the lines' ink (what a line leaves where it is found a little off)."""
+    margin = max(1, int(EDGE * min(ink.shape)))
+    inside = ndimage.gaussian_filter(ink, sigma=1.0)[margin:-margin, margin:-margin]
+    line_ink = float(np.percentile(lines[lines > 0], 90)) if lines.any() else 0.0
+    return float(inside.max()) < max(MIN_CONTRAST, line_ink / 2)
+
+
+def _smoothed(ink):
+    """`ink` smoothed a little against the paper's noise, its strongest 1."""
+    smooth = ndimage.gaussian_filter(ink, sigma=0.7)
+    return smooth / max(float(smooth.max()), 1e-6)
+
+
+def _faint(smooth):
+    """bool [height, width]: the ink in `smooth` that stands out from the paper's noise: at least
+    INK_LEVEL of the strongest, and 3 times the median pixel of the border, which is paper."""
+    return smooth >= max(INK_LEVEL, 3 * float(np.median(_border(smooth))))
+
+
+def _paper_lines(ink):
+    """float32 [height, width]: the part of `ink` (float [height, width] in [0, 1]) that is the paper's lines.
+
+    The lines are found among the faint ink as the straight lines with the
+    most ink along them (a Hough transform over the tilts up to MAX_TILT from
+    level and from upright), thin, reaching an edge and covering most of the
+    picture. Each line's ink is its cross-section (the median across it at
+    each distance from its centre line) times how strong it is along it (a
+    fading or broken line), with the strokes crossing it taken off.
     """
-    lines = np.zeros_like(clear)
-    for axis in (0, 1):
-        length = int(round(clear.shape[1 - axis] * LINE_LENGTH))
-        if length < 8:
-            continue
-        thickened = ndimage.maximum_filter1d(clear, 3, axis=axis)
-        inside = ndimage.uniform_filter1d(thickened.astype(np.float32), length, axis=1 - axis) >= 0.9
-        run = clear & ndimage.maximum_filter1d(inside, length, axis=1 - axis)
-        labels, _ = ndimage.label(run, structure=np.ones((3, 3)))
-        for index, box in enumerate(ndimage.find_objects(labels)):
-            line = labels[box] == index + 1
-            extent = box[1 - axis].stop - box[1 - axis].start
-            width = line.sum() / extent
-            if extent >= ACROSS * clear.shape[1 - axis] and width <= LINE_WIDTH * min(clear.shape):
-                lines[box] |= line
+    # The thin marks alone (a white top-hat): the paper's unevenness and wide strokes left out.
+    smooth = _smoothed(ink)
+    thin = smooth - ndimage.grey_opening(smooth, size=2 * int(LINE_WIDTH * min(ink.shape)) + 1)
+    # Stands out from the paper's noise (a line may run along the border: the whole picture's
+    # median), away from the picture's edge, where the paper's estimate leaves thin marks.
+    faint = thin >= max(LINE_INK_LEVEL, 3 * float(np.median(thin)))
+    margin = max(1, int(EDGE * min(ink.shape)))
+    faint[:margin], faint[-margin:], faint[:, :margin], faint[:, -margin:] = False, False, False, False
+    lines = np.zeros(ink.shape, np.float32)
+    rows, columns = np.nonzero(faint)
+    y, x = np.mgrid[0:ink.shape[0], 0:ink.shape[1]].astype(np.float32)
+    for upright in (False, True):
+        for tilt, offset, width in _straight_lines(rows, columns, ink.shape, upright):
+            across, along = _line_coordinates(y, x, tilt, upright)
+            lines = np.maximum(lines, _line_ink(ink, across - offset, along, width, min(ink.shape)))
     return lines
 
 
-def _digit_mask(ink):
+def _line_coordinates(y, x, tilt, upright):
+    """(across, along): where the points (y, x) are from and along the line through (0, 0) tilted
+    by `tilt` (radians) from level, or from upright."""
+    if upright:
+        y, x, tilt = x, y, -tilt
+    return y * np.cos(tilt) - x * np.sin(tilt), x * np.cos(tilt) + y * np.sin(tilt)
+
+
+def _straight_lines(rows, columns, shape, upright):
+    """(tilt, offset, width) of each line of the paper among the ink pixels at (rows, columns):
+    the lines level (upright) to within MAX_TILT, as _line_coordinates has them, `width` pixels
+    wide.
+
+    Each tilt's votes count the pixels at each whole-pixel offset (a Hough transform); a line
+    is a peak of them that covers LINE_COVER of the picture, stands out from the ink around it
+    (a stroke beside it is wider), and covers LINE_LENGTH of the picture's tenths along it,
+    the first or the last among them.
+    """
+    length = shape[0] if upright else shape[1]
+    thickest = LINE_WIDTH * min(shape)
+    tilts = np.radians(np.arange(-MAX_TILT, MAX_TILT + TILT_STEP / 2, TILT_STEP))
+    size = sum(shape)
+    votes = np.zeros([len(tilts), 2 * size], np.int64)
+    for index, tilt in enumerate(tilts):
+        across, _ = _line_coordinates(rows, columns, tilt, upright)
+        votes[index] = np.bincount(np.round(across).astype(int) + size, minlength=2 * size)
+    # How far each offset stands out from the wider ink around it: a line stands out, also where
+    # it runs along a stroke; a stroke alone does not.
+    standing_out = votes - ndimage.grey_opening(votes, size=(1, 2 * int(thickest) + 1))
+    peaks = ((standing_out == ndimage.maximum_filter(standing_out, size=(9, 9)))
+             & (votes >= LINE_COVER * length) & (standing_out >= LINE_COVER * length / 2))
+    found, middles = [], []
+    indices, bins = np.nonzero(peaks)
+    for index, bin_ in sorted(zip(indices, bins), key=lambda peak: -standing_out[peak]):
+        # Where the line crosses the middle of the picture: one line is found once, at its best tilt.
+        middle = (bin_ - size) * np.cos(tilts[index]) + length / 2 * np.sin(tilts[index])
+        if any(abs(middle - other) <= thickest for other in middles):
+            continue
+        strong = standing_out[index] >= standing_out[index, bin_] / 2
+        low, high = bin_, bin_
+        while strong[low - 1]:
+            low -= 1
+        while strong[high + 1]:
+            high += 1
+        width = high - low + 1
+        if width > thickest:
+            continue
+        across, _ = _line_coordinates(rows, columns, tilts[index], upright)
+        on_line = np.abs(across - (bin_ - size)) <= width / 2
+        # The line's ink in each tenth of the picture along it: most tenths, one at an edge.
+        tenths = np.bincount((rows if upright else columns)[on_line] * 10 // length, minlength=10)
+        covered = tenths >= length / 20
+        if covered.mean() >= LINE_LENGTH and (covered[0] or covered[-1]):
+            found.append((tilts[index], (low + high) / 2 - size, width))
+            middles.append(middle)
+    return found
+
+
+def _line_ink(ink, across, along, width, side):
+    """float32 [height, width]: the ink of the line `across` == 0, `width` pixels wide, in `ink`.
+
+    The tilts tried are TILT_STEP apart: the line's centre is first fitted to its ink where it
+    is alone (_line_alone). The line's ink is its cross-section, the median at each quarter
+    pixel from its centre where it is alone, times how strong it is along its length relative
+    to that (a line fading out, or broken), taken as LINE_CAP says.
+    """
+    reach = width / 2 + 2
+    band = np.abs(across) <= reach + 2
+    across, along, values = across[band], along[band], ink[band]
+    positions = np.floor(along - along.min()).astype(int)
+    alone = _line_alone(values, across, positions, width, reach)
+    weights = values * (alone & (np.abs(across) <= width / 2 + 1))
+    if weights.sum() > 0:
+        centre_line = np.polyfit(along, across, 1, w=np.sqrt(weights) + 1e-6)
+        across = across - np.polyval(centre_line, along)
+    inside = np.abs(across) <= reach
+    steps = np.round((across + reach) * 4).astype(int)
+    filled = np.unique(steps[inside & alone])
+    medians = [np.median(values[inside & alone & (steps == step)]) for step in filled]
+    if not medians or max(medians) <= 0:
+        return np.zeros(ink.shape, np.float32)
+    section = np.where(inside, np.interp(across, filled / 4 - reach, medians), 0.0)
+    centre = section >= max(medians) / 2
+    share = (np.bincount(positions[centre], values[centre] / section[centre], positions.max() + 1)
+             / np.maximum(np.bincount(positions[centre], minlength=positions.max() + 1), 1))
+    share = ndimage.median_filter(share, size=_window((side, side)), mode='nearest')
+    share = np.minimum(share, LINE_CAP)
+    line = np.zeros(ink.shape, np.float32)
+    line[band] = share[positions] * section
+    return line
+
+
+def _line_alone(values, across, positions, width, reach):
+    """bool [n]: the pixels where the line is alone, the paper beside it blank: a stroke crossing
+    it or running along it is wider than the line. All of them where it is hardly alone."""
+    labels, index = positions + 1, np.arange(1, positions.max() + 2)
+    beside = np.asarray(ndimage.maximum(values, labels * ((np.abs(across) > reach - 1)
+                                                           & (np.abs(across) <= reach)), index))
+    on = np.asarray(ndimage.maximum(values, labels * (np.abs(across) <= width / 2), index))
+    alone = (beside < on / 2)[positions]
+    return alone if alone.mean() >= 0.2 else np.ones_like(alone)
+
+
+def _digit_mask(ink, left_of_lines):
     """bool [height, width]: the digit's pixels in `ink` float [height, width] in [0, 1].
 
-    Smoothed a little, faint ink is what stands out from the paper's noise (at
-    least INK_LEVEL of the strongest, and 3 times the median pixel of the
-    border, which is paper); clear ink is the faint ink
-    above Otsu's threshold among its levels. Both lose the lines of the paper,
-    except where a stroke crosses them. The digit starts from the piece of
-    clear ink with the most ink, weighted towards the centre: it is the piece
-    of faint ink that holds it (with the strokes' soft edges and faint parts),
-    and the pieces near it with more than a speck of ink. The mask is widened
-    by a pixel.
+    Smoothed a little, faint ink is what stands out from the paper's noise
+    (_faint), except what is left of the paper's lines (`left_of_lines`, bool
+    [height, width]), which the mask never holds; clear ink is the faint ink above Otsu's threshold among its
+    levels. The digit starts from the piece of clear ink with the most ink,
+    weighted towards the centre: it is the piece of faint ink that holds it
+    (with the strokes' soft edges and faint parts), and the pieces near it
+    with more than a speck of ink. The mask is widened by a pixel.
     """
-    smooth = ndimage.gaussian_filter(ink, sigma=0.7)
-    smooth /= max(float(smooth.max()), 1e-6)
-    faint = smooth >= max(INK_LEVEL, 3 * float(np.median(_border(smooth))))
-    lines = _paper_lines(faint)
-    if not (faint & ~lines).any():
+    smooth = _smoothed(ink)
+    faint = _faint(smooth) & ~left_of_lines
+    if not faint.any():
         return smooth >= INK_LEVEL
-    clear = faint & (smooth >= _otsu_threshold(smooth[faint & ~lines]))
-    lines |= _paper_lines(clear)
-    if lines.any():
-        # Where a stroke crosses a line of the paper, the two inks add up: darker than the line.
-        lines &= smooth < 1.5 * np.median(smooth[lines])
-    clear_labels, _ = ndimage.label(clear & ~lines, structure=np.ones((3, 3)))
-    labels, count = ndimage.label(faint & ~lines, structure=np.ones((3, 3)))
+    clear = faint & (smooth >= _otsu_threshold(smooth[faint]))
+    clear_labels, _ = ndimage.label(clear, structure=np.ones((3, 3)))
+    labels, count = ndimage.label(faint, structure=np.ones((3, 3)))
     pieces = np.arange(1, count + 1)
     mass = np.asarray(ndimage.sum(ink, labels, pieces))
     boxes = ndimage.find_objects(labels)
     start = labels[clear_labels == _central_piece(clear_labels, ink)][0] - 1
     chosen = _with_pieces_near(start, mass, boxes, ink.shape)
     kept = np.isin(labels, [piece + 1 for piece in chosen])
-    return ndimage.binary_dilation(kept, structure=np.ones((3, 3)))
+    return ndimage.binary_dilation(kept, structure=np.ones((3, 3))) & ~left_of_lines
 
 
 def _central_piece(labels, ink):

@@ -1,11 +1,12 @@
 """Prints README.md's table: how many photos of real digits get the class their clean digit gets.
 
-    PYTHONPATH=$PWD python tests/photo_agreement.py [--digits 200] [--out_dir DIR]
+    PYTHONPATH=$PWD python tests/photo_agreement.py [--digits 200] [--out_dir DIR] [CONDITION ...]
 
 Trains softmax regression on the first photo_renderings.TRAIN_DIGITS real
 digits (clean, in MNIST's form; seconds), then photographs the next --digits
 digits under every condition at every strength (tests/photo_renderings.py)
-and counts the photos the checkpoint gives the class it gives the clean digit.
+and counts the photos the checkpoint gives the class it gives the clean digit
+(only under the CONDITIONs named, if any).
 With --out_dir, the checkpoint is kept in DIR/softmax, and one of those photos
 per condition (at its strongest) is saved as DIR/CONDITION.jpg.
 """
@@ -37,7 +38,12 @@ def main():
     parser.add_argument('--digits', type=int, default=200, help='Held-out digits photographed (default 200).')
     parser.add_argument('--out_dir', default=None,
                         help='Keep the checkpoint in OUT_DIR/softmax and save a photo per condition.')
+    parser.add_argument('conditions', nargs='*', metavar='CONDITION',
+                        help='Only these conditions (default: all): %s.' % ', '.join(CONDITIONS))
     args = parser.parse_args()
+    unknown = [condition for condition in args.conditions if condition not in CONDITIONS]
+    if unknown:
+        parser.error('unknown CONDITION %s: expected one of %s' % (', '.join(unknown), ', '.join(CONDITIONS)))
     if args.out_dir:
         os.makedirs(args.out_dir, exist_ok=True)
         write_photos(args.out_dir)
@@ -51,7 +57,8 @@ def main():
         print('| condition | strengths, mildest first | photos with the clean digit\'s class, of %d |'
               % args.digits)
         print('|---|---|---|')
-        for condition, strengths in CONDITIONS.items():
+        for condition in args.conditions or CONDITIONS:
+            strengths = CONDITIONS[condition]
             results = [agreement(log_dir, args.digits, condition, s) for s in strengths]
             print('| %s | %s | %s |' % (condition, ', '.join(str(s) for s in strengths), ', '.join(
                 '%d' % agree + (' (%d refused)' % refused if refused else '') for agree, refused in results)))

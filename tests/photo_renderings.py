@@ -6,7 +6,8 @@ enlarged smoothly into pen strokes and drawn on synthetic paper with one
 CONDITION of a photo at a given strength (light falling off across the
 picture, a shadow, faint ink on dim paper, squared or ruled paper, blur,
 noise, JPEG compression, specks, other marks beside an off-centre digit) or
-all of them at once.
+all of them at once; or on squared or ruled paper as a hand-held phone sees
+it (PHONE_PAPER), with all the other conditions at once.
 """
 import io
 
@@ -23,6 +24,7 @@ DIGIT_HEIGHT = 120          # the digit in it
 PEN = 0.8                   # the pen's ink takes 80% of the light
 SENSOR_NOISE = 0.005        # the Gaussian noise in every photo (standard deviation)
 TRAIN_DIGITS = 1297         # the first ones train the checkpoint; the rest are photographed
+LINE_SPACING = 36           # between the lines of a phone's squared or ruled paper: 3 in a digit
 
 
 def real_digits():
@@ -75,6 +77,37 @@ def _grid(spacing, thickness, angle_degrees, vertical=True):
     return lines
 
 
+def _phone_paper(rng, darkness, vertical, top, left):
+    """float [HEIGHT, WIDTH] in [0, 1]: squared (or ruled) paper's lines as a hand-held phone sees them.
+
+    Lines 2 to 4 pixels wide, LINE_SPACING apart, one of them along the digit's
+    top (`top`, `left`: its corner) so that its strokes end on lines; the
+    sheet tilted by up to 3 degrees and seen slightly from the side (the lines
+    converge); a third of the lines broken once, and one family fading towards
+    an edge to 30% of `darkness`.
+    """
+    y, x = np.mgrid[0:HEIGHT, 0:WIDTH].astype(np.float32)
+    angle = np.radians(rng.uniform(-3, 3))
+    y, x = y - top - 6, x - left - 6   # the strokes' ends, a few pixels inside the digit's box
+    across = y * np.cos(angle) - x * np.sin(angle)   # the sheet's coordinates
+    along = x * np.cos(angle) + y * np.sin(angle)
+    width = rng.uniform(2, 4)
+    lines = np.zeros([HEIGHT, WIDTH], np.float32)
+    for family in ((across, along), (along, across))[:2 if vertical else 1]:
+        position, length = family
+        position = position / (1 + rng.uniform(-1.5e-4, 1.5e-4) * length)   # perspective: converging lines
+        index = np.round(position / LINE_SPACING)
+        distance = np.abs(position - index * LINE_SPACING)
+        line = np.clip(width / 2 + 0.5 - distance, 0, 1)
+        gaps = rng.uniform(-150, 150, 41) * (rng.random(41) < 1 / 3)   # where each line is broken, if it is
+        gap = gaps[np.clip(index.astype(int) + 20, 0, 40)]
+        line *= (gap == 0) | (np.abs(length - gap) > rng.uniform(4, 12))
+        fade = rng.choice([-1, 1]) * length / (0.5 * max(HEIGHT, WIDTH))   # -1..1 across the picture
+        line *= 1 - 0.7 * np.clip(fade, 0, 1)
+        lines = np.maximum(lines, darkness * line)
+    return lines
+
+
 def _marks(rng, count, digit_box):
     """float [HEIGHT, WIDTH] in [0, 1]: `count` pen marks (short strokes, a loop) away from digit_box."""
     image = Image.new('L', (WIDTH, HEIGHT), 0)
@@ -109,7 +142,7 @@ def photo(image, condition, strength, seed=0):
     light = np.ones([HEIGHT, WIDTH], np.float32)
     y, x = np.mgrid[0:HEIGHT, 0:WIDTH].astype(np.float32)
     paper_lines = None
-    everything = condition == 'photo'
+    everything = condition in ('photo',) + PHONE_PAPER
     if condition == 'gradient' or everything:   # light falling off across the picture
         fall = strength if not everything else 0.4
         light *= 1 - fall * (x / WIDTH * 0.7 + y / HEIGHT * 0.3)
@@ -120,7 +153,9 @@ def photo(image, condition, strength, seed=0):
     if condition == 'faint':                    # pencil on dim paper
         light *= 0.45
         pen = strength
-    if condition == 'grid' or everything:       # squared paper, the phone tilted by a degree
+    if condition in PHONE_PAPER:
+        paper_lines = _phone_paper(rng, strength, condition == 'phone_squared', top, left)
+    elif condition == 'grid' or everything:     # squared paper, the phone tilted by a degree
         paper_lines = (strength if not everything else 0.3) * _grid(40, 2, 1.0)
     if condition == 'ruled':
         paper_lines = strength * _grid(32, 2, 1.0, vertical=False)
@@ -166,7 +201,10 @@ CONDITIONS = {
     'specks': (20, 50, 100),          # this many dark specks, 2 to 5 pixels wide
     'marks': (1, 2, 3),               # an off-centre digit beside this many other pen marks
     'photo': (0,),                    # all at once, mildly: light 0.4, shadow 0.3, grid 0.3, ...
+    'phone_squared': (0.2, 0.35, 0.5),  # squared paper seen by a phone (_phone_paper), lines taking
+    'phone_ruled': (0.2, 0.35, 0.5),    # this share of the light, with the others as in photo
 }
+PHONE_PAPER = ('phone_squared', 'phone_ruled')
 
 
 def train_softmax(log_dir):

@@ -14,11 +14,16 @@ from conftest import run_main
 from digit_renderings import EXACT, RENDERINGS, write_renderings
 from fashion_cnn import trained_cnn
 from mnist import checkpoints, digit_images, input_data, serving, training, visualize
+from mnist.digit_images import fit_in_field
 from photo_renderings import (
     CONDITIONS,
     HEIGHT,
+    PHONE_PAPER,
+    SENSOR_NOISE,
     TRAIN_DIGITS,
     WIDTH,
+    _grid,
+    _phone_paper,
     agreement,
     clean,
     photo,
@@ -164,7 +169,8 @@ def test_a_faint_digit_on_dim_paper_is_ink_not_refused():
 
 def test_find_ink_keeps_the_digit_and_drops_paper_lines_specks_and_other_marks():
     images, _ = real_digits()
-    for index, condition in enumerate(['grid', 'ruled', 'specks', 'marks', 'photo']):
+    for index, condition in enumerate(['grid', 'ruled', 'specks', 'marks', 'photo', 'phone_squared',
+                                       'phone_ruled']):
         image = images[TRAIN_DIGITS + index]
         strength = CONDITIONS[condition][-1]
         ink = digit_images.find_ink(photo(image, condition, strength, seed=index))
@@ -176,8 +182,39 @@ def test_find_ink_keeps_the_digit_and_drops_paper_lines_specks_and_other_marks()
         near_digit = ndimage.binary_dilation(alone.kept, iterations=5)
         # Nothing far from it is kept: at most a speck that touches the digit.
         assert (ink.kept & ~near_digit).sum() < 30, condition
-        assert (~ink.kept & (ink.strength >= 0.3)).sum() > 100, condition  # there was ink to drop
-        assert ink.kept.shape == ink.strength.shape == (HEIGHT, WIDTH)
+        dropped = (~ink.kept & (ink.strength >= 0.3)) | (ink.lines >= 0.3)
+        assert dropped.sum() > 100, condition  # there was ink to drop
+        assert ink.kept.shape == ink.strength.shape == ink.lines.shape == (HEIGHT, WIDTH)
+
+
+@pytest.mark.parametrize('condition', PHONE_PAPER)
+def test_on_squared_and_ruled_paper_the_input_is_the_digits_ink_alone(condition):
+    images, _ = real_digits()
+    for index in range(6):
+        image = images[TRAIN_DIGITS + index]
+        ink = digit_images.find_ink(photo(image, condition, CONDITIONS[condition][-1], seed=index))
+        # The same photo without the paper's lines: the same light, shadow, noise and JPEG.
+        alone = digit_images.find_ink(photo(image, condition, 0.0, seed=index))
+        on_lines = ink.lines >= 0.2
+        assert on_lines.mean() > 0.02  # the lines were found
+        # No piece of a line is in the digit's ink, where it touches a stroke or not...
+        beside_digit = ~ndimage.binary_dilation(alone.kept, iterations=2)
+        assert ink.digit[beside_digit].sum() < 3, index
+        # ...and a stroke keeps its ink where it crosses a line.
+        crossing = on_lines & (alone.digit >= 0.5)
+        assert crossing.sum() > 50 and np.mean(ink.digit[crossing] >= 0.4) > 0.9, index
+        assert np.abs(fit_in_field(ink.digit) - fit_in_field(alone.digit)).mean() < 0.08, index
+
+
+def test_paper_with_nothing_but_its_lines_has_no_ink():
+    rng = np.random.default_rng(0)
+    sheets = [_grid(40, 2, 1.0), _grid(32, 3, 0.0, vertical=False), _phone_paper(rng, 1.0, False, 60, 110)]
+    for sheet in sheets:
+        for darkness in (0.2, 0.5):
+            picture = 0.9 * (1 - darkness * sheet) + rng.normal(0, SENSOR_NOISE, sheet.shape)
+            with pytest.raises(digit_images.ImageError, match='^blank.jpg has no ink apart from the lines '
+                                                                'of its paper'):
+                digit_images.find_ink(np.clip(picture, 0, 1), name='blank.jpg')
 
 
 def test_unreadable_and_blank_files_raise_one_line_naming_them(tmp_path):
