@@ -1,5 +1,6 @@
 """python -m mnist.tf1: unmodified TF 1.x and 0.x programs learn; the module map, the TF 0.x
 renames (one test per table entry, in-process), and the runner's own errors and tracebacks."""
+import ast
 import os
 import shutil
 import socket
@@ -217,6 +218,36 @@ def test_python2_program_runs_translated_in_memory_with_one_note_and_learns(data
     with open(program, 'rb') as f:
         assert f.read() == before
     assert 'training on 600 images\n' in result.stderr  # print >>sys.stderr, ...
+
+
+def test_python2_program_that_python3_compiles_runs_translated_with_one_note_and_learns(data_root):
+    program = os.path.join(PROGRAMS, 'python2_compiles.py')
+    result = run(['-m', 'mnist.tf1', program], data_root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert_learns(result.stdout)
+    assert 'test examples: 200\ntrain examples: 600\n' in result.stdout  # print(a), b; dict.iteritems
+    notes = [line for line in result.stderr.splitlines() if line.startswith('note:')]
+    assert notes == ["note: %s, line 20: Python 2 (xrange): running it translated to Python 3 in memory "
+                     "by fissix (2to3's fixers); the file is unchanged" % program]
+
+
+@pytest.mark.parametrize('source, idioms', [
+    ('from __future__ import print_function\nfor i in xrange(3):\n    print("%d" % i)\n', [(2, 'xrange')]),
+    ('name = raw_input()\nif d.has_key(name):\n    print(unicode(name))\n',
+     [(1, 'raw_input'), (2, 'dict.has_key'), (3, 'unicode')]),
+    ('print("%d") % 3\nprint("a"), 4\n',
+     [(1, 'a print statement: print(...) % ...'), (2, 'a print statement: print(...), ...')]),
+    # Python 3 as it is: defined or imported by the file, a print function, or names a `*` import may give
+    ('try:\n    xrange\nexcept NameError:\n    xrange = range\nfor i in xrange(2):\n    pass\n', []),
+    ('from six.moves import xrange\nlist(xrange(2))\n', []),
+    ('def f(long):\n    return long + 1\n', []),
+    ('from __future__ import print_function\nprint("%d") % 3\n', []),
+    ('from compat import *\nlist(xrange(2))\n', []),
+    ('print("%d" % 3, end="")\nx = {}.items()\n', []),
+])
+def test_python2_idioms_in_a_file_python3_compiles(source, idioms):
+    from mnist.tf1 import python2
+    assert python2.python2_idioms(ast.parse(source)) == idioms
 
 
 def test_python2_program_without_fissix_stops_with_one_line_naming_the_construct(tmp_path):
@@ -613,7 +644,8 @@ def test_unmapped_contrib_stops_with_one_line_naming_it(tmp_path):
     assert error_lines(result.stderr) == [
         'error: %s, line 4: tf.contrib.layers.real_valued_column was removed in TensorFlow 2 and '
         'this runner does not provide it; it maps only tf.contrib.layers, slim, framework '
-        '(arg_scope, variables), rnn, learn.datasets (MNIST) and deprecated (summaries).' % program]
+        '(arg_scope, variables), rnn, learn.datasets (MNIST), deprecated (summaries) and '
+        'tensorboard.plugins.projector.' % program]
     assert 'Traceback' not in result.stderr and 'unreachable' not in result.stdout
 
 

@@ -28,7 +28,7 @@ from mnist.tf1.errors import removed, require
 from mnist.tf1.namespace import KERAS2, Lazy, Namespace, keras2
 
 PROVIDED = ('it maps only tf.contrib.layers, slim, framework (arg_scope, variables), rnn, '
-            'learn.datasets (MNIST) and deprecated (summaries).')
+            'learn.datasets (MNIST), deprecated (summaries) and tensorboard.plugins.projector.')
 TF_SLIM = 'tf-slim'
 
 # (module, old name, module that has it now, its name there): what tf-slim 1.1 reads and TF 2.21 moved.
