@@ -57,11 +57,12 @@ setup(
     extras_require={
         'plot': ['matplotlib'],
         'browser': ['websocket-client'],
-        # scipy.ndimage: the paper's brightness (a closing), labelling the pieces of ink.
-        'images': ['Pillow', 'scipy'],
+        # scipy.ndimage: the paper's brightness (a closing), labelling the pieces of ink;
+        # scikit-image: the Hough transform that finds the lines of squared and ruled paper.
+        'images': ['Pillow', 'scipy', 'scikit-image'],
         'tf1': TF1_RUNNER,
         # scikit-learn: its bundled real handwritten digits, photographed in tests/photo_renderings.py.
-        'test': ['pytest', 'matplotlib', 'websocket-client', 'Pillow', 'scipy', 'scikit-learn', 'nbclient',
-                 'ipykernel', 'ruff', 'nox'] + TF1_RUNNER,
+        'test': ['pytest', 'matplotlib', 'websocket-client', 'Pillow', 'scipy', 'scikit-image',
+                 'scikit-learn', 'nbclient', 'ipykernel', 'ruff', 'nox'] + TF1_RUNNER,
     },
 )

@@ -11,7 +11,7 @@ mnist.with_summaries, mnist.visualize, mnist.tensorboard_screenshot   TensorBoar
 mnist.benchmark    python -m mnist.benchmark: speed and memory, side by side
 mnist.tf1          python -m mnist.tf1 PROGRAM.py: unmodified TF 1.x programs
 mnist.replica, mnist.cluster   distributed training and its one-machine launcher
-mnist.digit_images image files made into MNIST inputs (numpy, Pillow and scipy.ndimage, no TensorFlow)
+mnist.digit_images image files made into MNIST inputs (Pillow, scipy, scikit-image; no TensorFlow)
 mnist.serving      a checkpoint restored to classify, or exported as a SavedModel
 mnist.startup_log  TensorFlow's C++ startup notices off stderr, Ctrl-C during its import one line
 mnist.platforms    what differs between Linux, macOS and Windows, in one place

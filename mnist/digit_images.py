@@ -17,13 +17,21 @@ paper there it is, relative to the paper, so a faint pencil digit on dim
 paper is still ink; on squared or ruled paper, relative to the paper with its
 lines, so that the lines are no ink and a stroke crossing a line is.
 
-Pure numpy, Pillow and scipy.ndimage; imports no TensorFlow.
+numpy, Pillow, scipy.ndimage and scikit-image's Hough transform; imports no TensorFlow.
 """
 import dataclasses
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
-from scipy import ndimage
+
+try:
+    from PIL import Image, ImageOps, UnidentifiedImageError
+    from scipy import ndimage
+    from skimage.transform import hough_line
+except ImportError as e:  # require_packages() says so in one line where a script starts
+    MISSING_MODULE = e.name
+else:
+    MISSING_MODULE = None
+PACKAGES = {'PIL': 'Pillow', 'scipy': 'scipy', 'skimage': 'scikit-image'}  # module: what pip installs
 
 IMAGE_SIZE = 28          # the field, as mnist.layers.IMAGE_SIZE
 BOX_SIZE = 20            # the longer side of the ink after scaling
@@ -75,6 +83,18 @@ PAPER_SMOOTHING = 1.2
 
 class ImageError(ValueError):
     """A file that cannot be read as a digit picture; the message names it and says why."""
+
+
+class MissingPackageError(ImageError):
+    """Pillow, scipy or scikit-image, which read and prepare the pictures, is not installed."""
+
+
+def require_packages():
+    """Raises MissingPackageError naming the package this module needs and lacks."""
+    if MISSING_MODULE is not None:
+        package = PACKAGES.get(MISSING_MODULE.partition('.')[0], MISSING_MODULE)
+        raise MissingPackageError('%s is not installed, and it reads and prepares the images: '
+                                  'pip install -e ".[images]" (or pip install %s).' % (package, package))
 
 
 @dataclasses.dataclass
@@ -378,10 +398,9 @@ def _paper_lines(ink):
     margin = max(1, int(EDGE * min(ink.shape)))
     faint[:margin], faint[-margin:], faint[:, :margin], faint[:, -margin:] = False, False, False, False
     lines = np.zeros(ink.shape, np.float32)
-    rows, columns = np.nonzero(faint)
     y, x = np.mgrid[0:ink.shape[0], 0:ink.shape[1]].astype(np.float32)
     for upright in (False, True):
-        for tilt, offset, width in _straight_lines(rows, columns, ink.shape, upright):
+        for tilt, offset, width in _straight_lines(faint, upright):
             across, along = _line_coordinates(y, x, tilt, upright)
             lines = np.maximum(lines, _line_ink(ink, across - offset, along, width, min(ink.shape)))
     return lines
@@ -395,24 +414,25 @@ def _line_coordinates(y, x, tilt, upright):
     return y * np.cos(tilt) - x * np.sin(tilt), x * np.cos(tilt) + y * np.sin(tilt)
 
 
-def _straight_lines(rows, columns, shape, upright):
-    """(tilt, offset, width) of each line of the paper among the ink pixels at (rows, columns):
+def _straight_lines(marks, upright):
+    """(tilt, offset, width) of each line of the paper among the `marks` (bool [height, width]):
     the lines level (upright) to within MAX_TILT, as _line_coordinates has them, `width` pixels
     wide.
 
-    Each tilt's votes count the pixels at each whole-pixel offset (a Hough transform); a line
+    Each tilt's votes count the marks at each whole-pixel offset (scikit-image's Hough
+    transform, whose angle is the line's normal from the x axis); a line
     is a peak of them that covers LINE_COVER of the picture, stands out from the ink around it
     (a stroke beside it is wider), and covers LINE_LENGTH of the picture's tenths along it,
     the first or the last among them.
     """
+    shape = marks.shape
+    rows, columns = np.nonzero(marks)
     length = shape[0] if upright else shape[1]
     thickest = LINE_WIDTH * min(shape)
     tilts = np.radians(np.arange(-MAX_TILT, MAX_TILT + TILT_STEP / 2, TILT_STEP))
-    size = sum(shape)
-    votes = np.zeros([len(tilts), 2 * size], np.int64)
-    for index, tilt in enumerate(tilts):
-        across, _ = _line_coordinates(rows, columns, tilt, upright)
-        votes[index] = np.bincount(np.round(across).astype(int) + size, minlength=2 * size)
+    votes, _, distances = hough_line(marks, tilts if upright else tilts + np.pi / 2)
+    votes = votes.T.astype(np.int64)  # [tilt, offset]
+    size = len(distances) // 2        # the offset 0
     # How far each offset stands out from the wider ink around it: a line stands out, also where
     # it runs along a stroke; a stroke alone does not.
     standing_out = votes - ndimage.grey_opening(votes, size=(1, 2 * int(thickest) + 1))

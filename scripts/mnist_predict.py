@@ -35,6 +35,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.log_dir is None and args.checkpoint is None:
         parser.error('one of --log_dir or --checkpoint is required')
+    digit_images.require_packages()
     if args.show:  # fail before the slow work
         visualize.pyplot()
         paths.writable_dir(os.path.dirname(os.path.abspath(args.show)), '--show')
@@ -76,4 +77,4 @@ def exit_status(results):
 
 
 if __name__ == '__main__':
-    cli.run(lambda: sys.exit(exit_status(main())))
+    cli.run(lambda: sys.exit(exit_status(main())), errors=(digit_images.MissingPackageError,))

@@ -225,6 +225,24 @@ def test_unreadable_and_blank_files_raise_one_line_naming_them(tmp_path):
         assert message.startswith(path) and words in message and '\n' not in message, message
 
 
+@pytest.mark.parametrize('module, package', [('PIL', 'Pillow'), ('scipy', 'scipy'),
+                                             ('skimage', 'scikit-image')])
+def test_a_missing_image_package_is_one_line_naming_it(tmp_path, module, package):
+    blocker = tmp_path / 'blocker' / module
+    blocker.mkdir(parents=True)
+    (blocker / '__init__.py').write_text('raise ModuleNotFoundError("No module named %r", name=%r)\n'
+                                         % (module, module))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(blocker.parent), ROOT]))
+    result = subprocess.run([sys.executable, os.path.join(ROOT, 'scripts', 'mnist_predict.py'), '--model',
+                             'softmax', '--log_dir', str(tmp_path), 'digit.png'], capture_output=True,
+                            text=True, env=env, cwd=tmp_path, timeout=120)
+    assert result.returncode == 1
+    assert 'Traceback' not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        'error: %s is not installed, and it reads and prepares the images: pip install -e ".[images]" '
+        '(or pip install %s).' % (package, package))
+
+
 def test_script_classifies_every_rendering_like_the_checkpoint(font_softmax, tmp_path):
     log_dir, data_sets = font_softmax
     # One of each digit, drawn in a size and weight the model was not trained on.
