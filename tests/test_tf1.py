@@ -583,6 +583,23 @@ def test_numpy1_removed_names_run_as_numpy1_did_and_others_are_untouched(tmp_pat
     assert len(noted) == len(set(noted)) == 28  # one note per name; the text mode of fromstring has none
 
 
+def test_numpy1_removed_names_imported_from_numpy_run_as_numpy1_did(tmp_path, capsys):
+    from mnist.tf1 import numpy1, program
+    path = tmp_path / 'imports_removed.py'
+    path.write_text("from numpy import asscalar, float_ as f, zeros, fromstring\n"
+                    "values = [asscalar(zeros(1)), f, zeros(2).tolist(),\n"
+                    "          fromstring(b'\\x01\\x02', 'uint8').tolist(),\n"
+                    "          fromstring('1 2', sep=' ').tolist()]\n")
+    namespace = program.run_globals(str(path))
+    numpy1._noted.clear()
+    exec(program.compile_file(str(path)), namespace)
+    assert namespace['values'] == [0.0, np.float64, [0.0, 0.0], [1, 2], [1.0, 2.0]]
+    notes = capsys.readouterr().err.splitlines()
+    assert [line.split(': ')[2].split(' is not')[0] for line in notes] == [
+        'numpy.asscalar', 'numpy.float_', 'numpy.fromstring(bytes) (binary mode)']
+    assert notes[0].startswith('note: %s, line 1: ' % path)
+
+
 def test_tf0_flags_named_as_absl_flags_are_the_programs_own(data_root, tmp_path):
     logs = tmp_path / 'logs'
     out = run_program('tf0_flags_log_dir.py', data_root, '--log_dir', str(logs), '--v=1', '--logtostderr',

@@ -12,7 +12,9 @@ each attribute read `E.name` with one of those names becomes
 that file) gives E itself unless E is the numpy module, an array or a NumPy
 scalar lacking the name; then it gives the NumPy 1 meaning (MODULE, ARRAY,
 fromstring), with one note on stderr naming the program's line, the first time
-each name is used. Names the installed NumPy has are its own.
+each name is used. `from numpy import asscalar` is read the same way: it
+becomes `asscalar = __numpy1__(numpy, 'asscalar', line).asscalar`. Names the
+installed NumPy has are its own.
 
 Integer scalars. Under NumPy 1, `max(labels) + 1` on uint8 labels was an int64, which TensorFlow
 takes as a shape; NumPy 2 (NEP 50) keeps it a uint8, and TensorFlow refuses it
@@ -170,16 +172,36 @@ class Numpy1Attributes:
         return types.SimpleNamespace(**{name: numpy1})
 
 
+def _read(value, name, line):
+    """The expression __numpy1__(value, 'name', line).name."""
+    call = ast.Call(ast.Name('__numpy1__', ast.Load()), [value, ast.Constant(name), ast.Constant(line)], [])
+    return ast.Attribute(call, name, ast.Load())
+
+
+def _removed(name):
+    """Whether `from numpy import name` needs __numpy1__: a removed name, or fromstring (its binary mode)."""
+    return name == 'fromstring' or name in MODULE and name not in vars(np)
+
+
 class _Rewrite(ast.NodeTransformer):
-    """E.name, read, for a name in NAMES -> __numpy1__(E, 'name', line).name."""
+    """E.name, read, for a name in NAMES -> __numpy1__(E, 'name', line).name; and `from numpy import name`."""
 
     def visit_Attribute(self, node):
         self.generic_visit(node)
         if node.attr not in NAMES or not isinstance(node.ctx, ast.Load):
             return node
-        arguments = [node.value, ast.Constant(node.attr), ast.Constant(node.lineno)]
-        call = ast.copy_location(ast.Call(ast.Name('__numpy1__', ast.Load()), arguments, []), node)
-        return ast.copy_location(ast.Attribute(call, node.attr, ast.Load()), node)
+        return ast.copy_location(_read(node.value, node.attr, node.lineno), node)
+
+    def visit_ImportFrom(self, node):
+        if node.module != 'numpy' or node.level or not any(_removed(alias.name) for alias in node.names):
+            return node
+        kept = [alias for alias in node.names if not _removed(alias.name)]
+        statements = [ast.ImportFrom('numpy', kept, 0)] if kept else []
+        numpy = ast.Call(ast.Name('__import__', ast.Load()), [ast.Constant('numpy')], [])
+        statements += [ast.Assign([ast.Name(alias.asname or alias.name, ast.Store())],
+                                  _read(numpy, alias.name, node.lineno))
+                       for alias in node.names if _removed(alias.name)]
+        return [ast.copy_location(statement, node) for statement in statements]
 
 
 def rewrite(tree):
