@@ -649,7 +649,9 @@ def test_issue25_program_learns_fashion_mnist(program, args, tmp_path):
     result = run(['-m', 'mnist.tf1', os.path.join(PROGRAMS, program), *args], tmp_path, env)
     assert result.returncode == 0, result.stderr[-3000:]
     last = result.stdout.splitlines()[-1]
-    assert last.startswith('test accuracy') and float(last.split()[-1]) >= 0.6, result.stdout  # chance: 0.1
+    # Chance is 0.1. The programs do not seed their shuffling, and their few steps (60 to 200) end
+    # between 0.59 and 0.67 from run to run (numpy1_removed_api.py, four runs).
+    assert last.startswith('test accuracy') and float(last.split()[-1]) >= 0.5, result.stdout
 
 
 # --- The runner's own errors, and the program's ---------------------------------------------------
