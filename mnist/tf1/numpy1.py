@@ -129,6 +129,7 @@ ARRAY = {
     'ptp': (lambda a: lambda *args, **kwargs: np.ptp(a, *args, **kwargs), 'numpy.ptp(a)'),
 }
 NAMES = frozenset(MODULE) | frozenset(ARRAY) | {'fromstring'}
+FROMSTRING_BINARY_REMOVED = int(np.__version__.split('.')[0]) >= 2  # NumPy 1 only warned
 _noted = set()  # the names already noted
 
 
@@ -157,7 +158,7 @@ class Numpy1Attributes:
 
     def __call__(self, value, name, line):
         if value is np:
-            if name == 'fromstring':
+            if name == 'fromstring' and FROMSTRING_BINARY_REMOVED:
                 return types.SimpleNamespace(fromstring=_fromstring(self.path, line))
             if name not in MODULE or name in vars(np):  # hasattr would warn of np.object's future
                 return value
@@ -180,7 +181,7 @@ def _read(value, name, line):
 
 def _removed(name):
     """Whether `from numpy import name` needs __numpy1__: a removed name, or fromstring (its binary mode)."""
-    return name == 'fromstring' or name in MODULE and name not in vars(np)
+    return name == 'fromstring' and FROMSTRING_BINARY_REMOVED or name in MODULE and name not in vars(np)
 
 
 class _Rewrite(ast.NodeTransformer):
