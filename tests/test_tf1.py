@@ -356,6 +356,12 @@ def event_tags_in(log_dir):
     return tags
 
 
+# A program's test accuracy on Fashion-MNIST that shows it learnt (chance is 0.1). The programs do
+# not seed their shuffling, and their few steps (60 to 200, SGD at rates up to 0.5) end far apart
+# from run to run: the Python 2 softmax at 0.5783 once, numpy1_removed_api.py from 0.5932 to 0.6677.
+LEARNT_FASHION = 0.4
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize('program', ['estimator_mnist.py', 'tf0_positional_loss.py', 'python2_softmax.py',
                                      'matplotlib_weights.py', 'numpy1_class_count.py'])
@@ -368,7 +374,7 @@ def test_issue21_program_learns_fashion_mnist(program, tmp_path):
                  tmp_path, env)
     assert result.returncode == 0, result.stderr[-3000:]
     last = result.stdout.splitlines()[-1]
-    assert last.startswith('test accuracy') and float(last.split()[-1]) >= 0.6, result.stdout  # chance: 0.1
+    assert last.startswith('test accuracy') and float(last.split()[-1]) >= LEARNT_FASHION, result.stdout
 
 
 # --- Issue 25: mnist.py beside the program, standalone Keras, NumPy 1's removed API, TF 0.x flags -----
@@ -670,9 +676,7 @@ def test_issue25_program_learns_fashion_mnist(program, args, tmp_path):
     result = run(['-m', 'mnist.tf1', os.path.join(PROGRAMS, program), *args], tmp_path, env)
     assert result.returncode == 0, result.stderr[-3000:]
     last = result.stdout.splitlines()[-1]
-    # Chance is 0.1. The programs do not seed their shuffling, and their few steps (60 to 200) end
-    # between 0.59 and 0.67 from run to run (numpy1_removed_api.py, four runs).
-    assert last.startswith('test accuracy') and float(last.split()[-1]) >= 0.5, result.stdout
+    assert last.startswith('test accuracy') and float(last.split()[-1]) >= LEARNT_FASHION, result.stdout
 
 
 # --- The runner's own errors, and the program's ---------------------------------------------------
