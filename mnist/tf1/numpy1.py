@@ -150,6 +150,11 @@ def _fromstring(path, line):
     return fromstring
 
 
+def _removed(name):
+    """Whether numpy.name needs __numpy1__: a removed name, or fromstring (its binary mode)."""
+    return name == 'fromstring' and FROMSTRING_BINARY_REMOVED or name in MODULE and name not in vars(np)
+
+
 class Numpy1Attributes:
     """__numpy1__ of the program's file `path`: see the module docstring."""
 
@@ -158,10 +163,10 @@ class Numpy1Attributes:
 
     def __call__(self, value, name, line):
         if value is np:
-            if name == 'fromstring' and FROMSTRING_BINARY_REMOVED:
-                return types.SimpleNamespace(fromstring=_fromstring(self.path, line))
-            if name not in MODULE or name in vars(np):  # hasattr would warn of np.object's future
+            if not _removed(name):  # vars(np): hasattr would warn of np.object's future
                 return value
+            if name == 'fromstring':
+                return types.SimpleNamespace(fromstring=_fromstring(self.path, line))
             numpy1, how = MODULE[name]
             _note(self.path, line, 'numpy.' + name, how)
         elif isinstance(value, (np.ndarray, np.generic)) and name in ARRAY and not hasattr(value, name):
@@ -177,11 +182,6 @@ def _read(value, name, line):
     """The expression __numpy1__(value, 'name', line).name."""
     call = ast.Call(ast.Name('__numpy1__', ast.Load()), [value, ast.Constant(name), ast.Constant(line)], [])
     return ast.Attribute(call, name, ast.Load())
-
-
-def _removed(name):
-    """Whether `from numpy import name` needs __numpy1__: a removed name, or fromstring (its binary mode)."""
-    return name == 'fromstring' and FROMSTRING_BINARY_REMOVED or name in MODULE and name not in vars(np)
 
 
 class _Rewrite(ast.NodeTransformer):

@@ -20,6 +20,7 @@ from mnist.tf1.errors import require
 
 PYTHON2_BUILTINS = ('xrange', 'raw_input', 'unicode', 'basestring', 'unichr', 'long', 'execfile')
 PYTHON2_DICT_METHODS = ('iteritems', 'iterkeys', 'itervalues', 'has_key')
+_OPERATORS = {ast.Mod: '%', ast.Add: '+', ast.Mult: '*'}  # a print statement's, for the note
 
 
 def translate(source, path, print_statement=True):
@@ -81,8 +82,6 @@ def python2_idioms(tree):
             found.append((node.lineno, 'a print statement: print(...), ...'))
     return sorted(found)
 
-
-_OPERATORS = {ast.Mod: '%', ast.Add: '+', ast.Mult: '*'}
 
 
 def _translation(source, path, where, print_statement=True):
