@@ -23,11 +23,15 @@ import sys
 from mnist.tf1 import numpy1, python2
 
 
+def python3_tree(source, path):
+    """The module AST of `source` (the bytes or text of file `path`, or of a notebook cell) as the runner runs it."""
+    return numpy1.rewrite(ast.parse(python2.python3_source(source, path), path))
+
+
 def compile_file(path):
     """The code object of the program's file `path`, as the runner runs it (see above)."""
     with open(path, 'rb') as f:
-        source = python2.python3_source(f.read(), path)
-    return compile(numpy1.rewrite(ast.parse(source, path)), path, 'exec', dont_inherit=True)
+        return compile(python3_tree(f.read(), path), path, 'exec', dont_inherit=True)
 
 
 def run_globals(path):
