@@ -4,7 +4,9 @@ Same names, signatures and behaviour as the tutorial module, with three fixes:
 every file is checked (size and SHA-256 for downloads, gzip and IDX structure
 always) and a bad one fails with an error naming it; downloads are atomic,
 give up on a stalled mirror and fall back to a second one; each DataSet
-shuffles with its own RNG instead of reseeding numpy's global one.
+shuffles with its own RNG instead of reseeding numpy's global one. As in TF
+1.x, a DataSet given no seed takes the graph-level seed (tf.set_random_seed)
+when one is set.
 
 MNIST already on disk is read in the forms users have it (see on_disk_names):
 gzipped, uncompressed, or under the dotted names; and when nothing is there and
@@ -239,7 +241,7 @@ class DataSet:
     def __init__(self, images, labels, fake_data=False, one_hot=False,
                  dtype=np.float32, reshape=True, seed=None):
         dtype = image_dtype(dtype)
-        self._rng = np.random.default_rng(seed)
+        self._rng = np.random.default_rng(_graph_seed() if seed is None else seed)
         if fake_data:
             images = np.ones((FAKE_NUM_EXAMPLES, 28, 28, 1), dtype=np.uint8)
             labels = np.zeros(FAKE_NUM_EXAMPLES, dtype=np.uint8)
@@ -463,6 +465,12 @@ def _splits(train_dir, source_url, one_hot, dtype):
         return
     yield _read_split(paths[0], paths[1], one_hot, dtype)
     yield _read_split(paths[2], paths[3], one_hot, dtype)
+
+
+def _graph_seed():
+    """The default graph's seed (tf.set_random_seed), or None: TF 1.x seeded an unseeded DataSet with it."""
+    tf = sys.modules.get('tensorflow')  # never imported for this alone
+    return None if tf is None else tf.compat.v1.get_seed(None)[0]
 
 
 def read_data_sets(train_dir, fake_data=False, one_hot=False, dtype=np.float32,

@@ -1299,3 +1299,22 @@ def test_keras_copy_does_not_stand_in_for_some_files_or_for_other_data(mirrors, 
     assert 'Keras' not in download_error(directory, mirrors.urls[0]).split('Found in')[0]
     with pytest.raises(input_data.DownloadError):
         read(tmp_path / 'other', source_url=mirrors.server.base_url + 'fashion/')
+
+
+def test_unseeded_dataset_takes_the_graph_level_seed_as_tf1_did():
+    """tf.set_random_seed before read_data_sets fixes the batch order; no seed set leaves it free."""
+    import tensorflow as tf
+
+    def sequence():
+        ds = indexed_dataset(50)
+        return [batch_indices(ds, 13) for _ in range(12)]
+
+    with tf.Graph().as_default():
+        tf.compat.v1.set_random_seed(3)
+        seeded = sequence()
+        assert sequence() == seeded
+    with tf.Graph().as_default():
+        tf.compat.v1.set_random_seed(3)
+        assert sequence() == seeded
+    with tf.Graph().as_default():
+        assert sequence() != sequence()
