@@ -1,16 +1,22 @@
 """Side-by-side speed and memory figures on real data: `python -m mnist.benchmark`.
 
-For each model at its tutorial's batch size it measures, after a warm-up:
-our training loop (steps/s and examples/s) with the model's session executor
-(training.EXECUTORS) and, where that is not TensorFlow's default, with the
-default; the floor (`Session.run` of the bare train op fed one fixed batch);
-the same model trained by `tf.keras` `model.fit` at its
-defaults and at its fastest settings (KERAS_BEST), and batched evaluation;
-plus `read_data_sets`, and peak RSS of CNN training with its test evaluation.
-Every rate divides the training steps that really ran (the global step, or
-Keras's optimizer.iterations, before and after) by the time they took. Every
-figure is the median over --repeats runs. The machine is shared and noisy:
-read the ratios, which come from the same run, rather than the absolute times.
+For each model at its tutorial's batch size it measures our training loop
+(the tutorial script's own, steps/s and examples/s) at the script's settings,
+at TensorFlow's defaults and at its fastest settings; the same model trained
+by `tf.keras` `model.fit` at Keras's defaults and at its fastest settings;
+the floor (`Session.run` of the bare train op fed one fixed batch) and
+batched evaluation; plus `read_data_sets`, and peak RSS of CNN training with
+its test evaluation.
+
+Every rate is timed the same way: after a warm-up run, the difference of a
+run of 2n steps and one of n steps of the same setup (graph or model
+building, compiling, converting the data, saving and evaluating cancel out),
+counting the steps that really ran (the global step, or Keras's
+optimizer.iterations). "Fastest settings" are searched the same way for both
+sides over what a user can set (SEARCH), each candidate in a fresh Python.
+Every figure is the median over the rounds, each round measuring every
+setting once. The machine is shared and noisy: read the ratios, which come
+from the same run, rather than the absolute times.
 """
 import argparse
 import contextlib
@@ -55,43 +61,53 @@ print(json.dumps({"peak_rss_mb": peak_rss_mb()}))
 '''
 
 
-# Keras fit at its fastest here. steps_per_execution runs that many batches in one call of
-# the compiled training function (a loop inside the graph, one Python round trip for all of
-# them); jit_compile=True compiles that function with XLA. Keras's defaults are 1 and, on
-# this CPU, False. Measured on this machine under other load (Fashion-MNIST, best of 5
-# interleaved fits of 1000 steps, 100 for the CNN; steps/s for steps_per_execution 1, 10, 50,
-# 200, without / with XLA):
-#   softmax          1855 3746 3714 4978 / 1559 2683 2943 3816
-#   fully_connected   718 1667 1862 1947 /  921 1802 1434 1660
-#   cnn (1, 50)        17   17           /    6    6
-# (Measured before fits counted their steps: each fit of 1000 steps ran 550 on this
-# training set, so the softmax and fully_connected figures are 1.82x too high; their order
-# stands.) Many batches per execution pay off where a step is short; XLA does not help on this CPU
-# and makes the CNN's convolutions about 3x slower. The CNN's step is all compute:
-# steps_per_execution changes nothing there, so its best are Keras's defaults.
-KERAS_DEFAULTS = {'steps_per_execution': 1, 'jit_compile': False}
-KERAS_BEST = {
-    'softmax': {'steps_per_execution': 200, 'jit_compile': False},
-    'fully_connected': {'steps_per_execution': 200, 'jit_compile': False},
-    'cnn': KERAS_DEFAULTS,
+# What a user can set, on either side, and where each setting's values are tried. Ours: the
+# session's executor; Keras: steps_per_execution, how many batches one call of its compiled training
+# function runs (a loop inside the graph: one Python round trip for all of them). Both: XLA
+# (Keras's jit_compile, TF_XLA_FLAGS' auto-clustering for a session) and the inter-op and intra-op
+# thread pools (0 is TensorFlow's default, one thread per core).
+THREADS = ((0, 0), (1, 1), (1, os.cpu_count() or 1), (os.cpu_count() or 1, 1))
+SEARCH = {
+    'ours': (('executor', ('', 'SINGLE_THREADED_EXECUTOR')), ('xla', (False, True)),
+             ('threads', THREADS)),
+    'keras': (('steps_per_execution', (1, 10, 50, 200)), ('xla', (False, True)),
+              ('threads', THREADS)),
 }
+TF_DEFAULTS = {'ours': {'executor': '', 'xla': False, 'threads': (0, 0)},
+               'keras': {'steps_per_execution': 1, 'xla': False, 'threads': (0, 0)}}
+
+
+def shipped_settings(model):
+    """The settings our tutorial script runs `model` with: its executor, TensorFlow's defaults otherwise."""
+    from mnist import training
+    return dict(TF_DEFAULTS['ours'], executor=training.EXECUTORS[model])
 
 
 @dataclasses.dataclass
 class Budget:
-    """Steps per timed run (the loop is timed as the difference of a run of 2n and one of n)."""
+    """Steps per timed run (each rate is the difference of a run of 2n steps and one of n)."""
     steps: dict
-    keras_steps: dict
+    search_steps: dict
     repeats: int
     rss_steps: int
 
 
 FULL = Budget(steps={'softmax': 1000, 'fully_connected': 1000, 'cnn': 100},
-              keras_steps={'softmax': 1000, 'fully_connected': 1000, 'cnn': 100},
-              repeats=5, rss_steps=300)
+              search_steps={'softmax': 300, 'fully_connected': 300, 'cnn': 20},
+              repeats=3, rss_steps=300)
 QUICK = Budget(steps={'softmax': 20, 'fully_connected': 20, 'cnn': 4},
-               keras_steps={'softmax': 10, 'fully_connected': 10, 'cnn': 4},
+               search_steps={'softmax': 10, 'fully_connected': 10, 'cnn': 2},
                repeats=1, rss_steps=4)
+
+
+def difference_rate(short, long):
+    """Steps/s from two runs of the same setup, each (seconds, steps that really ran).
+
+    Whatever both runs pay once (building, compiling, converting the data,
+    saving, evaluating) cancels: the rate is what the extra steps cost.
+    """
+    (short_seconds, short_steps), (long_seconds, long_steps) = short, long
+    return (long_steps - short_steps) / max(long_seconds - short_seconds, 1e-9)
 
 
 def _child_json(code, *args):
@@ -130,47 +146,56 @@ def _timed_run(script, steps, log_dir, mixed_precision, data_sets):
 
 
 @contextlib.contextmanager
-def session_executor(model, executor_type):
-    """Within it, training.session_config() asks for executor_type for model ('' is TensorFlow's default)."""
+def session_settings(model, settings):
+    """Within it, the sessions of model's tutorial script run with settings' executor and thread pools.
+
+    settings: {'executor', 'threads': (inter_op, intra_op), 'xla'}; XLA's
+    auto-clustering is TF_XLA_FLAGS', read when TensorFlow starts, so only a
+    child process started by measure_in_child can have it.
+    """
     from mnist import training
-    shipped = training.EXECUTORS[model]
-    training.EXECUTORS[model] = executor_type
+    if settings['xla'] and '--tf_xla_cpu_global_jit' not in os.environ.get('TF_XLA_FLAGS', ''):
+        raise ValueError('xla=True needs TF_XLA_FLAGS=%r set before TensorFlow starts' % XLA_FLAGS)
+    shipped_executor, shipped_config = training.EXECUTORS[model], training.session_config
+
+    def session_config(mixed_precision=False, model_name=None):
+        config = shipped_config(mixed_precision, model_name)
+        config.inter_op_parallelism_threads, config.intra_op_parallelism_threads = settings['threads']
+        return config
+    training.EXECUTORS[model], training.session_config = settings['executor'], session_config
     try:
         yield
     finally:
-        training.EXECUTORS[model] = shipped
+        training.EXECUTORS[model], training.session_config = shipped_executor, shipped_config
 
 
-def measure_our_loop(model, data_sets, steps, repeats, mixed_precision=False, executor_types=(None,)):
-    """Steps/s of the tutorial script's loop under each of executor_types (None: the model's own).
+def measure_our_loop(model, data_sets, steps, repeats, settings=None, mixed_precision=False):
+    """Steps/s of the tutorial script's loop for `model` under settings (default: shipped_settings).
 
-    A rate is (steps of a 2n-step run - steps of an n-step run) / (the
-    difference of their times), the steps read from the global step each run
-    reached: graph building, initialization, the final save and evaluation
-    cancel out. The executors take turns in every repeat, so the machine's
-    load weighs on them alike. Returns one median rate per executor type.
+    After a warm-up run, each repeat times a run of `steps` steps and one of
+    2 * steps, and its rate is difference_rate of the two, the steps read from
+    the global step each run reached. Returns the median rate.
     """
-    from mnist import training
     script = tutorial_script(model)
-    executor_types = [training.EXECUTORS[model] if e is None else e for e in executor_types]
-    rates = [[] for _ in executor_types]
-    with tempfile.TemporaryDirectory() as log_root:
-        def timed(executor_type, steps, name):
-            with session_executor(model, executor_type):
-                return _timed_run(script, steps, os.path.join(log_root, name), mixed_precision, data_sets)
+    settings = settings or shipped_settings(model)
+    rates = []
+    with tempfile.TemporaryDirectory() as log_root, session_settings(model, settings):
+        def timed(steps, name):
+            return _timed_run(script, steps, os.path.join(log_root, name), mixed_precision, data_sets)
 
-        for i, executor_type in enumerate(executor_types):
-            timed(executor_type, steps, 'warm%d' % i)
+        timed(steps, 'warm')
         for repeat in range(repeats):
-            for i, executor_type in enumerate(executor_types):
-                short, short_steps = timed(executor_type, steps, 's%d_%d' % (repeat, i))
-                long, long_steps = timed(executor_type, 2 * steps, 'l%d_%d' % (repeat, i))
-                rates[i].append((long_steps - short_steps) / max(long - short, 1e-9))
-    return [statistics.median(r) for r in rates]
+            rates.append(difference_rate(timed(steps, 's%d' % repeat), timed(2 * steps, 'l%d' % repeat)))
+    return statistics.median(rates)
 
 
 def measure_floor_and_eval(model, data_sets, steps, repeats, mixed_precision=False):
-    """(µs per Session.run of the bare train op fed one fixed batch, eval examples/s of the test set)."""
+    """(µs per Session.run of the bare train op fed one fixed batch, eval examples/s of the test set).
+
+    The floor runs the model's shipped session settings and is timed as our
+    loop is: the difference of a loop of 2 * steps runs and one of `steps`,
+    counted by the global step.
+    """
     from mnist import training
 
     import tensorflow as tf
@@ -183,16 +208,19 @@ def measure_floor_and_eval(model, data_sets, steps, repeats, mixed_precision=Fal
         with v1.Session(config=training.session_config(mixed_precision, model)) as sess:
             sess.run(v1.global_variables_initializer())
             feed = graph.feed(images, labels, keep_prob=0.5)
-            for _ in range(max(steps // 10, 2)):
-                sess.run(graph.train_op, feed)
-            floors, evals = [], []
-            for _ in range(repeats):
+
+            def timed(steps):
                 first_step = sess.run(graph.global_step)
                 start = time.perf_counter()
                 for _ in range(steps):
                     sess.run(graph.train_op, feed)
                 seconds = time.perf_counter() - start
-                floors.append(seconds / (sess.run(graph.global_step) - first_step) * 1e6)
+                return seconds, sess.run(graph.global_step) - first_step
+
+            timed(steps)
+            floors, evals = [], []
+            for _ in range(repeats):
+                floors.append(1e6 / difference_rate(timed(steps), timed(2 * steps)))
                 start = time.perf_counter()
                 training.do_eval(sess, graph.eval_correct, graph.images, graph.labels, data_sets.test,
                                  verbose=False)
@@ -236,34 +264,123 @@ def keras_model(model, **compile_options):
     return net
 
 
-def measure_keras(model, data_sets, steps, repeats, **compile_options):
-    """(training steps/s, steps per timed fit) of keras_model(model, **compile_options).fit.
+def keras_fit(model, data_sets, steps, steps_per_execution=1, xla=False):
+    """(wall seconds, steps made) of building, compiling and fitting keras_model(model) for >= `steps` steps.
 
-    Each fit runs over whole batches of the training set for as many epochs
-    as it takes to make at least `steps` steps (a small data set takes
-    several), and its rate divides the steps it really made, the optimizer's
-    iterations before and after, by its time. A first fit of the same size
-    compiles the training function (each execution of steps_per_execution
-    batches is one call of it) and is not timed.
+    The fit runs over whole batches of the training set for as many epochs as
+    it takes to make at least `steps` steps (a small data set takes several);
+    the steps it made are the optimizer's iterations.
     """
     import math
 
+    import tensorflow as tf
     batch_size = batch_size_of(model)
     batches_per_epoch = max(1, min(steps, data_sets.train.num_examples // batch_size))
     images = data_sets.train.images[:batches_per_epoch * batch_size]
     labels = data_sets.train.labels[:batches_per_epoch * batch_size].astype('int32')
-    epochs = math.ceil(steps / batches_per_epoch)
-    net = keras_model(model, **compile_options)
-    rates = []
-    for repeat in range(repeats + 1):
-        first_step = int(net.optimizer.iterations.numpy())
-        start = time.perf_counter()
-        net.fit(images, labels, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0)
-        seconds = time.perf_counter() - start
-        steps_made = int(net.optimizer.iterations.numpy()) - first_step
-        if repeat:  # the first is the warm-up
-            rates.append(steps_made / seconds)
-    return statistics.median(rates), steps_made
+    tf.keras.backend.clear_session()
+    start = time.perf_counter()
+    net = keras_model(model, steps_per_execution=steps_per_execution, jit_compile=xla)
+    net.fit(images, labels, batch_size=batch_size, epochs=math.ceil(steps / batches_per_epoch),
+            shuffle=True, verbose=0)
+    return time.perf_counter() - start, int(net.optimizer.iterations.numpy())
+
+
+def measure_keras(model, data_sets, steps, repeats, settings=None):
+    """Training steps/s of keras_model(model).fit under settings, timed as our loop is.
+
+    settings: {'steps_per_execution', 'xla', 'threads'} (default: Keras's
+    defaults); the thread pools are set when TensorFlow starts, so other than
+    (0, 0) only in a child process started by measure_in_child. After a
+    warm-up fit, each repeat times a keras_fit of `steps` steps and one of
+    2 * steps, and its rate is difference_rate of the two. Returns the median rate.
+    """
+    settings = settings or TF_DEFAULTS['keras']
+    options = dict(steps_per_execution=settings['steps_per_execution'], xla=settings['xla'])
+    keras_fit(model, data_sets, steps, **options)
+    rates = [difference_rate(keras_fit(model, data_sets, steps, **options),
+                             keras_fit(model, data_sets, 2 * steps, **options))
+             for _ in range(repeats)]
+    return statistics.median(rates)
+
+
+# TensorFlow's auto-clustering of a session's graph into XLA computations, on the CPU too.
+XLA_FLAGS = '--tf_xla_auto_jit=2 --tf_xla_cpu_global_jit'
+
+
+def _key(settings):
+    return json.dumps(settings, sort_keys=True)
+
+
+def measure_in_child(side, model, settings, data_dir, steps, repeats=1, mixed_precision=False):
+    """measure_our_loop ('ours') or measure_keras ('keras') in a fresh Python, where settings take effect.
+
+    Returns steps/s, or the child's last line of error where those settings
+    fail (XLA may refuse a graph).
+    """
+    spec = dict(side=side, model=model, settings=settings, data_dir=data_dir, steps=steps,
+                repeats=repeats, mixed_precision=mixed_precision)
+    env = dict(os.environ)
+    if settings['xla'] and side == 'ours':
+        env['TF_XLA_FLAGS'] = (env.get('TF_XLA_FLAGS', '') + ' ' + XLA_FLAGS).strip()
+    child = subprocess.run([sys.executable, '-m', 'mnist.benchmark', '--child', json.dumps(spec)],
+                           capture_output=True, text=True, env=env)
+    if child.returncode:
+        return (child.stderr.strip().splitlines() or ['exit status %d' % child.returncode])[-1]
+    return json.loads(child.stdout.strip().splitlines()[-1])['steps_per_s']
+
+
+def _child(spec):
+    """A measure_in_child child: sets the thread pools, reads the data, measures, prints {'steps_per_s'}."""
+    from mnist import input_data
+
+    import tensorflow as tf
+    settings = dict(spec['settings'], threads=tuple(spec['settings']['threads']))
+    inter_op, intra_op = settings['threads']
+    tf.config.threading.set_inter_op_parallelism_threads(inter_op)
+    tf.config.threading.set_intra_op_parallelism_threads(intra_op)
+    with contextlib.redirect_stdout(io.StringIO()):
+        data_sets = input_data.read_data_sets(spec['data_dir'], seed=0)
+    if spec['side'] == 'ours':
+        rate = measure_our_loop(spec['model'], data_sets, spec['steps'], spec['repeats'], settings,
+                                spec['mixed_precision'])
+    else:
+        rate = measure_keras(spec['model'], data_sets, spec['steps'], spec['repeats'], settings)
+    print(json.dumps({'steps_per_s': rate}))
+
+
+def search_best(side, model, data_dir, steps, note=lambda text: None):
+    """The fastest settings of `side` for `model`, found by trying SEARCH[side] one setting at a time.
+
+    Starting from TensorFlow's defaults, each setting in turn takes the value
+    that runs fastest with the others at their best so far; every candidate
+    is one measure_in_child of `steps` steps. Both sides are searched this
+    way. Returns (best settings, [(settings, steps/s or error line), ...]).
+    """
+    best, tried = dict(TF_DEFAULTS[side]), {}
+    for name, values in SEARCH[side]:
+        candidates = [dict(best, **{name: value}) for value in values]
+        for candidate in candidates:
+            if _key(candidate) not in tried:
+                rate = measure_in_child(side, model, candidate, data_dir, steps)
+                tried[_key(candidate)] = (candidate, rate)
+                note('  %s %s: %s' % (side, _key(candidate), tried[_key(candidate)][1]))
+        measured = [c for c in candidates if isinstance(tried[_key(c)][1], float)]
+        best = max(measured, key=lambda c: tried[_key(c)][1])
+    return best, list(tried.values())
+
+
+def model_figures(rates, batch_size):
+    """One model's figures from its rates (steps/s): ours, tf_defaults, ours_best, keras, keras_best."""
+    ours = rates['ours']
+    return {'batch_size': batch_size, 'steps_per_s': ours, 'examples_per_s': ours * batch_size,
+            'tf_defaults_steps_per_s': rates['tf_defaults'],
+            'ours_over_tf_defaults': ours / rates['tf_defaults'],
+            'ours_best_steps_per_s': rates['ours_best'],
+            'keras_steps_per_s': rates['keras'], 'ours_over_keras': ours / rates['keras'],
+            'keras_best_steps_per_s': rates['keras_best'],
+            'ours_over_keras_best': ours / rates['keras_best'],
+            'ours_best_over_keras_best': rates['ours_best'] / rates['keras_best']}
 
 
 def measure_cnn_rss(data_dir, steps, mixed_precision=False):
@@ -287,55 +404,86 @@ def run(data_dir=FASHION_MNIST_DIR, budget=FULL, mixed_precision=None, progress=
     results['read_data_sets'] = measure_read_data_sets(data_dir, budget.repeats)
     with contextlib.redirect_stdout(io.StringIO()):
         data_sets = input_data.read_data_sets(data_dir, seed=0)
-    variants = [(m, False) for m in models] + ([('cnn', True)] if mixed_precision and 'cnn' in models else [])
-    for model, mixed in variants:
-        key = model + ('_mixed_precision' if mixed else '')
-        note('%s ...' % key)
+    for model in models:
+        note('%s: searching both sides\' settings ...' % model)
+        best_ours, tried_ours = search_best('ours', model, data_dir, budget.search_steps[model], note)
+        best_keras, tried_keras = search_best('keras', model, data_dir, budget.search_steps[model], note)
+        # Every setting measured in every round, so that the machine's load weighs on them alike.
+        runs = {'ours': ('ours', shipped_settings(model), False),
+                'tf_defaults': ('ours', TF_DEFAULTS['ours'], False),
+                'ours_best': ('ours', best_ours, False),
+                'keras': ('keras', TF_DEFAULTS['keras'], False),
+                'keras_best': ('keras', best_keras, False)}
+        if mixed_precision and model == 'cnn':
+            runs['ours_mixed_precision'] = ('ours', shipped_settings(model), True)
+        distinct = {(side, _key(settings), mixed): settings for side, settings, mixed in runs.values()}
+        measured = {key: [] for key in distinct}
+        for repeat in range(budget.repeats):
+            note('%s: round %d of %d ...' % (model, repeat + 1, budget.repeats))
+            for (side, key, mixed), settings in distinct.items():
+                rate = measure_in_child(side, model, settings, data_dir, budget.steps[model], 1, mixed)
+                if not isinstance(rate, float):
+                    raise RuntimeError('%s %s %s failed: %s' % (model, side, key, rate))
+                measured[side, key, mixed].append(rate)
+        rates = {name: statistics.median(measured[side, _key(settings), mixed])
+                 for name, (side, settings, mixed) in runs.items()}
         batch_size = batch_size_of(model)
-        steps = budget.steps[model]
-        from_default = training.EXECUTORS[model] != ''
-        ours, *default = measure_our_loop(model, data_sets, steps, budget.repeats, mixed,
-                                          executor_types=(None, '') if from_default else (None,))
-        floor_us, eval_rate = measure_floor_and_eval(model, data_sets, steps, budget.repeats, mixed)
-        figures = {'batch_size': batch_size, 'steps_per_s': ours,
-                   'examples_per_s': ours * batch_size, 'floor_us_per_step': floor_us,
-                   'ours_over_floor': ours * floor_us / 1e6, 'executor': training.EXECUTORS[model],
-                   'eval_examples_per_s': eval_rate}
-        if default:
-            figures.update(default_executor_steps_per_s=default[0],
-                           ours_over_default_executor=ours / default[0])
-        if not mixed:
-            keras, keras_steps = measure_keras(model, data_sets, budget.keras_steps[model], budget.repeats)
-            best = keras if KERAS_BEST[model] == KERAS_DEFAULTS else measure_keras(
-                model, data_sets, budget.keras_steps[model], budget.repeats, **KERAS_BEST[model])[0]
-            figures.update(keras_steps_per_s=keras, ours_over_keras=ours / keras,
-                           keras_best_steps_per_s=best, ours_over_keras_best=ours / best,
-                           keras_best_settings=KERAS_BEST[model], keras_steps_per_fit=keras_steps)
-        results['models'][key] = figures
+        figures = model_figures(rates, batch_size)
+        floor_us, figures['eval_examples_per_s'] = measure_floor_and_eval(
+            model, data_sets, budget.steps[model], budget.repeats)
+        figures.update(floor_us_per_step=floor_us, ours_over_floor=rates['ours'] * floor_us / 1e6,
+                       settings=shipped_settings(model), ours_best_settings=best_ours,
+                       keras_best_settings=best_keras, search=tried_ours + tried_keras)
+        results['models'][model] = figures
+        if 'ours_mixed_precision' in rates:
+            mixed_rate = rates['ours_mixed_precision']
+            floor_us, eval_rate = measure_floor_and_eval(model, data_sets, budget.steps[model],
+                                                         budget.repeats, mixed_precision=True)
+            results['models'][model + '_mixed_precision'] = {
+                'batch_size': batch_size, 'steps_per_s': mixed_rate,
+                'examples_per_s': mixed_rate * batch_size, 'floor_us_per_step': floor_us,
+                'ours_over_floor': mixed_rate * floor_us / 1e6, 'eval_examples_per_s': eval_rate}
     note('CNN peak RSS ...')
     results['cnn_peak_rss_mb'] = measure_cnn_rss(data_dir, budget.rss_steps)
     return results
 
 
+def describe(settings):
+    """Settings in a few words: only what differs from TensorFlow's defaults."""
+    words = []
+    if settings.get('executor'):
+        words.append('single-threaded executor' if settings['executor'] == 'SINGLE_THREADED_EXECUTOR'
+                     else settings['executor'])
+    if settings.get('steps_per_execution', 1) != 1:
+        words.append('steps_per_execution=%d' % settings['steps_per_execution'])
+    if settings['xla']:
+        words.append('XLA')
+    if tuple(settings['threads']) != (0, 0):
+        words.append('inter/intra-op threads %d/%d' % tuple(settings['threads']))
+    return ', '.join(words) or 'TensorFlow\'s defaults'
+
+
 def format_table(results):
     """The figures as a plain-text table."""
-    from mnist import training
-    lines = ['%-26s %9s %10s %11s %10s %12s %10s %11s %10s %11s %10s %12s' % (
-        'model (batch)', 'steps/s', 'examples/s', 'floor us', 'ours/floor', 'tf exec st/s',
-        'ours/tf', 'keras st/s', 'ours/keras', 'best st/s', 'ours/best', 'eval ex/s')]
+    lines = ['%-26s %8s %10s %8s %10s %9s %8s %9s %10s %9s %9s %10s %9s %10s' % (
+        'model (batch)', 'steps/s', 'examples/s', 'floor us', 'ours/floor', 'tf def/s', 'ours/tf',
+        'keras/s', 'ours/keras', 'best/s', 'k best/s', 'ours/kbest', 'best/best', 'eval ex/s')]
     for key, f in results['models'].items():
         if 'keras_steps_per_s' in f:
-            keras = '%11.0f %10.2f %11.0f %10.2f' % (f['keras_steps_per_s'], f['ours_over_keras'],
-                                                     f['keras_best_steps_per_s'], f['ours_over_keras_best'])
+            peers = '%9.0f %8.2f %9.0f %10.2f %9.0f %9.0f %10.2f %9.2f' % (
+                f['tf_defaults_steps_per_s'], f['ours_over_tf_defaults'], f['keras_steps_per_s'],
+                f['ours_over_keras'], f['ours_best_steps_per_s'], f['keras_best_steps_per_s'],
+                f['ours_over_keras_best'], f['ours_best_over_keras_best'])
         else:
-            keras = '%11s %10s %11s %10s' % (('-',) * 4)
-        if 'default_executor_steps_per_s' in f:
-            executor = '%12.0f %10.2f' % (f['default_executor_steps_per_s'], f['ours_over_default_executor'])
-        else:
-            executor = '%12s %10s' % ('-', '-')
-        lines.append('%-26s %9.0f %10.0f %11.0f %10.2f %s %s %12.0f' % (
+            peers = '%9s %8s %9s %10s %9s %9s %10s %9s' % (('-',) * 8)
+        lines.append('%-26s %8.0f %10.0f %8.0f %10.2f %s %10.0f' % (
             '%s (%d)' % (key, f['batch_size']), f['steps_per_s'], f['examples_per_s'],
-            f['floor_us_per_step'], f['ours_over_floor'], executor, keras, f['eval_examples_per_s']))
+            f['floor_us_per_step'], f['ours_over_floor'], peers, f['eval_examples_per_s']))
+    for key, f in results['models'].items():
+        if 'settings' in f:
+            lines.append('%s: ours %s; ours at best %s; Keras at best %s' % (
+                key, describe(f['settings']), describe(f['ours_best_settings']),
+                describe(f['keras_best_settings'])))
     read = results['read_data_sets']
     lines.append('read_data_sets: %.3f s, peak RSS %.0f MB above the TensorFlow import'
                  % (read['seconds'], read['peak_rss_mb_above_import']))
@@ -344,12 +492,7 @@ def format_table(results):
         speedup = (results['models']['cnn_mixed_precision']['examples_per_s']
                    / results['models']['cnn']['examples_per_s'])
         lines.append('CNN bfloat16 mixed precision / fp32: %.2fx examples/s' % speedup)
-    lines.append('Keras best: %s' % '; '.join(
-        '%s steps_per_execution=%d jit_compile=%s' % (model, o['steps_per_execution'], o['jit_compile'])
-        for model, o in KERAS_BEST.items()))
-    lines.append('tf exec: our loop under TensorFlow\'s default executor; ours: %s' % '; '.join(
-        '%s %s' % (model, executor or 'the default') for model, executor in training.EXECUTORS.items()))
-    lines.append('(medians of %d repeats)' % results['repeats'])
+    lines.append('(medians of %d rounds)' % results['repeats'])
     return '\n'.join(lines)
 
 
@@ -363,7 +506,10 @@ def main(argv=None):
     parser.add_argument('--quick', action='store_true',
                         help='A few steps and one repeat: checks that everything runs.')
     parser.add_argument('--json', default=None, help='Also write the figures to this JSON file.')
+    parser.add_argument('--child', help=argparse.SUPPRESS)  # measure_in_child's JSON spec
     args = parser.parse_args(argv)
+    if args.child:
+        return _child(json.loads(args.child))
     results = run(args.data_dir, QUICK if args.quick else FULL, models=args.models)
     print(format_table(results))
     if args.json:

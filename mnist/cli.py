@@ -7,7 +7,7 @@ import importlib.util
 import os
 import sys
 
-from mnist import checkpoints, input_data, paths, tensorboard_screenshot, visualize
+from mnist import checkpoints, input_data, paths, tensorboard_screenshot, training, visualize
 from mnist.flag_types import (  # noqa: F401 (scripts use cli.*)
     data_dir,
     keep_probability,
@@ -57,6 +57,10 @@ def training_parser(description, defaults, data_flag='--data_dir'):
                               '(global step and optimizer state).')
     restart.add_argument('--overwrite', action='store_true',
                          help='Delete the checkpoints already in --log_dir and start again.')
+    parser.add_argument('--check_numerics', action='store_true',
+                        help='Check every tensor of every step: the first NaN or infinity stops the run '
+                             'with one line naming the op that made it and the line that built it '
+                             '(slower).')
     parser.add_argument('--mixed_precision', action='store_true',
                         help='Let TensorFlow compute in bfloat16 (CPUs with AMX or AVX512-BF16) '
                              'or float16 (GPUs) where it is safe; variables stay float32.')
@@ -96,6 +100,6 @@ def run(main, errors=()):
         sys.exit(130)
     except (input_data.DataFileError, input_data.DataSetError, input_data.DownloadError,
             checkpoints.CheckpointError, checkpoints.Diverged, paths.PathError, visualize.PlotError,
-            tensorboard_screenshot.BrowserError, *errors) as e:
+            tensorboard_screenshot.BrowserError, training.OpFailed, *errors) as e:
         print('error: %s' % e, file=sys.stderr)
         sys.exit(1)

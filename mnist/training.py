@@ -3,11 +3,14 @@
 The scripts in scripts/ own their flags, sessions and training loops; this
 module holds the few pieces more than one of them needs: build_graph (any of
 the three models with its four verbs, for evaluation, pictures, prediction,
-export and distributed training), session_config (mixed precision), do_eval
-(the Mechanics 101 evaluation, in batches) and write_scalar.
+export and distributed training), session_config (executor, mixed precision),
+naming_failed_ops (an op's error as one line naming the op and the line that
+built it), checking_numerics (--check_numerics), do_eval (the Mechanics 101
+evaluation, in batches) and write_scalar.
 """
 import contextlib
 import dataclasses
+import os
 import sys
 from typing import Optional
 
@@ -30,7 +33,8 @@ LOG_ROOT = '/tmp/tensorflow/mnist/logs'
 # for its own arithmetic), which takes the thread hand-offs out of every step. It
 # refuses graphs with control flow or reference variables; ours have neither. The
 # CNN's few large ops gain from running side by side, so it keeps the default.
-# The benchmark measures both side by side.
+# The benchmark measures both side by side. The single-threaded executor's errors
+# name no op; naming_failed_ops finds it.
 EXECUTORS = {'softmax': 'SINGLE_THREADED_EXECUTOR', 'fully_connected': 'SINGLE_THREADED_EXECUTOR',
              'cnn': ''}
 
@@ -117,7 +121,7 @@ def restored_model(model, log_dir=None, checkpoint=None, mixed_precision=False):
         graph = build_graph(model, **sizes)
         probabilities = tf.nn.softmax(graph.logits, name='probabilities')
         classes = tf.argmax(graph.logits, axis=1, name='classes')
-        with v1.Session(config=session_config(mixed_precision, model)) as sess:
+        with v1.Session(config=session_config(mixed_precision, model)) as sess, naming_failed_ops(sess):
             variables = v1.trainable_variables() + [graph.global_step]
             checkpoints.restore(sess, checkpoint, model, variables)
             yield RestoredModel(session=sess, graph=graph, checkpoint=checkpoint,
@@ -158,6 +162,123 @@ def session_config(mixed_precision=False, model=None):
     elif device == 'cpu':
         rewrites.auto_mixed_precision_onednn_bfloat16 = rewrites.ON
     return config
+
+
+class OpFailed(Exception):
+    """An op failed in Session.run: one line naming the op, the line of code that built it, and why.
+
+    `op` is the tf.Operation (None where no executor would name it); the
+    TensorFlow error is the exception's __cause__.
+    """
+
+    def __init__(self, message, op):
+        super().__init__(message)
+        self.op = op
+
+
+@contextlib.contextmanager
+def naming_failed_ops(sess):
+    """Within it, a tf.errors.OpError from sess.run is raised as OpFailed, whatever the executor.
+
+    TensorFlow's default executor names the op that failed; the
+    single-threaded one (EXECUTORS) names none, so then the failed call runs
+    once more in a second session under the default executor, on a copy of
+    the variables, to find it (_failing_again). A CheckNumerics op (checking_numerics) stands
+    for the op whose output it checked.
+    """
+    run = sess.run
+
+    def run_naming_failed_ops(fetches, feed_dict=None, options=None, run_metadata=None):
+        try:
+            return run(fetches, feed_dict, options, run_metadata)
+        except tf.errors.OpError as error:
+            named = error if error.op else _failing_again(sess, run, fetches, feed_dict) or error
+            op = named.op
+            if op is not None and op.type == 'CheckNumerics':
+                op = op.inputs[0].op
+            raise OpFailed(_describe_failure(op, named), op) from error
+
+    sess.run = run_naming_failed_ops
+    try:
+        yield
+    finally:
+        del sess.run
+
+
+def _failing_again(sess, run, fetches, feed_dict):
+    """The error of fetches run again under the default executor (which names its op), or None.
+
+    Where several ops of the call fail, the one it names may be another
+    than the first run's: its error is the one to describe, name and reason alike.
+    """
+    variables = sess.graph.get_collection(v1.GraphKeys.GLOBAL_VARIABLES)
+    values = run(variables)
+    with v1.Session(graph=sess.graph, config=v1.ConfigProto()) as again:
+        # Each variable's initializer fed its current value (what the deprecated Variable.load runs).
+        again.run([variable.initializer for variable in variables],
+                  {variable.initializer.inputs[1]: value for variable, value in zip(variables, values)})
+        try:
+            again.run(fetches, feed_dict)
+        except tf.errors.OpError as error:
+            return error
+    return None
+
+
+def _reason(error):
+    """TensorFlow's own sentence of why an op failed, without its node and traceback lines."""
+    lines = [line for line in error.message.splitlines() if line.strip()]
+    node_lines = [i for i, line in enumerate(lines) if line.startswith('Node: ')]
+    if node_lines:
+        lines = lines[node_lines[-1] + 1:]
+    lines = [line for line in lines
+             if not line.startswith('Graph execution error') and not line.lstrip().startswith('[[')]
+    return lines[0].strip() if lines else type(error).__name__
+
+
+def _built_at(op):
+    """'FILE, line N' of the code outside TensorFlow and this package that built op, with the
+    package's own line where one of its functions built it for that code."""
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    library = os.path.dirname(os.path.abspath(tf.__file__)) + os.sep
+    frames = [frame for frame in op.traceback
+              if not os.path.abspath(frame.filename).startswith(library)]
+    outside = [i for i, frame in enumerate(frames) if not os.path.abspath(frame.filename).startswith(package)]
+    if not frames:
+        return 'TensorFlow'
+    caller = outside[-1] if outside else len(frames) - 1
+    where = '%s, line %d' % (frames[caller].filename, frames[caller].lineno)
+    if caller < len(frames) - 1:
+        where += ' (%s, line %d)' % (os.path.relpath(frames[-1].filename, os.path.dirname(package[:-1])),
+                                     frames[-1].lineno)
+    return where
+
+
+def _describe_failure(op, error):
+    if op is None:
+        return 'an op failed, and neither executor named it: %s' % _reason(error)
+    return 'op %s (%s), built at %s, failed: %s' % (op.name, op.type, _built_at(op), _reason(error))
+
+
+def checking_numerics(train_op):
+    """train_op after a check of every float tensor it depends on (--check_numerics).
+
+    The checks run one after the other in the order the graph built their
+    tensors, so the first NaN or infinity stops the step with an error naming
+    the op that made it, whatever the executor (see naming_failed_ops).
+    """
+    needed, stack = set(), [train_op]
+    while stack:
+        op = stack.pop()
+        if op not in needed:
+            needed.add(op)
+            stack.extend([tensor.op for tensor in op.inputs] + list(op.control_inputs))
+    checks = []
+    for op in train_op.graph.get_operations():  # in the order they were built
+        for output in op.outputs if op in needed else ():
+            if output.dtype.is_floating:
+                with tf.control_dependencies(checks[-1:]):
+                    checks.append(tf.debugging.check_numerics(output, output.name))
+    return tf.group(train_op, *checks[-1:])
 
 
 def do_eval(sess, eval_correct, images_placeholder, labels_placeholder, data_set,

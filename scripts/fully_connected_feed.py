@@ -85,14 +85,18 @@ def run_training(flags, data_sets=None):
         train_op = mnist.training(loss, flags.learning_rate)
         # Add the Op to compare the logits to the labels during evaluation.
         eval_correct = mnist.evaluation(logits, labels_placeholder)
+        if flags.check_numerics:  # stop at the first NaN or infinity, naming the op that made it
+            train_op = training.checking_numerics(train_op)
         # Build the summary Tensor based on the TF collection of Summaries.
         summary = v1.summary.merge_all()
         # A saver for writing training checkpoints. TrainingRun.save keeps the
         # newest five, counting those of earlier runs in the same log_dir.
         saver = v1.train.Saver(max_to_keep=None)
 
-        # Create a session for running Ops on the Graph.
-        with v1.Session(config=training.session_config(flags.mixed_precision, 'fully_connected')) as sess:
+        # Create a session for running Ops on the Graph; an op's error names the op and
+        # the line that built it.
+        with v1.Session(config=training.session_config(flags.mixed_precision, 'fully_connected')) as sess, \
+                training.naming_failed_ops(sess):
             # Initialize the variables, or restore them with --resume.
             start_step = run.start(sess, saver)
             # Instantiate a SummaryWriter to output summaries and the Graph

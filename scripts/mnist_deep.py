@@ -50,10 +50,14 @@ def run_training(flags, data_sets=None):
         cross_entropy = cnn.loss(y_conv, y_)
         train_step = cnn.training(cross_entropy, flags.learning_rate)  # Adam
         correct_count = cnn.evaluation(y_conv, y_)
+        if flags.check_numerics:
+            train_step = training.checking_numerics(train_step)
         summary = v1.summary.merge_all()
         saver = v1.train.Saver(max_to_keep=None)  # TrainingRun keeps the newest five
 
-        with v1.Session(config=training.session_config(flags.mixed_precision)) as sess:
+        # naming_failed_ops: an op's error is one line naming the op and the line that built it.
+        with v1.Session(config=training.session_config(flags.mixed_precision)) as sess, \
+                training.naming_failed_ops(sess):
             start_step = run.start(sess, saver)  # initialize, or restore with --resume
             with v1.summary.FileWriter(flags.log_dir, sess.graph) as writer:
                 for i in range(start_step, flags.max_steps):

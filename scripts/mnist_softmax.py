@@ -46,10 +46,14 @@ def run_training(flags, data_sets=None):
         cross_entropy = softmax.loss(y, y_)
         train_step = softmax.training(cross_entropy, flags.learning_rate)
         correct_count = softmax.evaluation(y, y_)
+        if flags.check_numerics:
+            train_step = training.checking_numerics(train_step)
         summary = v1.summary.merge_all()
         saver = v1.train.Saver(max_to_keep=None)  # TrainingRun keeps the newest five
 
-        with v1.Session(config=training.session_config(flags.mixed_precision, 'softmax')) as sess:
+        # naming_failed_ops: an op's error is one line naming the op and the line that built it.
+        with v1.Session(config=training.session_config(flags.mixed_precision, 'softmax')) as sess, \
+                training.naming_failed_ops(sess):
             start_step = run.start(sess, saver)  # initialize, or restore with --resume
             with v1.summary.FileWriter(flags.log_dir, sess.graph) as writer:
                 # Train

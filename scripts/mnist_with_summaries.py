@@ -42,8 +42,11 @@ def train(flags, data_sets=None):
         # The network, its loss, Adam and all summaries, merged into graph.summaries.
         graph = with_summaries.build_graph(flags.learning_rate)
         saver = v1.train.Saver(max_to_keep=None)  # TrainingRun keeps the newest five
+        train_op = training.checking_numerics(graph.train_op) if flags.check_numerics else graph.train_op
 
-        with v1.Session(config=training.session_config(flags.mixed_precision)) as sess:
+        # naming_failed_ops: an op's error is one line naming the op and the line that built it.
+        with v1.Session(config=training.session_config(flags.mixed_precision)) as sess, \
+                training.naming_failed_ops(sess):
             start_step = run.start(sess, saver)  # initialize, or restore with --resume
             # Training and test summaries go to two directories, under the same tags,
             # so TensorBoard draws both curves in one chart.
@@ -64,7 +67,7 @@ def train(flags, data_sets=None):
                         test_point(step)
                     xs, ys = mnist.train.next_batch(flags.batch_size, flags.fake_data)
                     feed_dict = graph.feed(xs, ys, keep_prob=flags.dropout)
-                    fetches = [graph.summaries, graph.cross_entropy, graph.train_op]
+                    fetches = [graph.summaries, graph.cross_entropy, train_op]
                     if step % TRACE_EVERY == TRACE_EVERY - 1:
                         # Record execution stats: compute time and memory of every op.
                         run_options = v1.RunOptions(trace_level=v1.RunOptions.FULL_TRACE)

@@ -23,6 +23,36 @@ def write(model, log_dir, data_sets, *flags):
     return run_main('mnist_embeddings', ['--model', model, '--log_dir', log_dir, *flags], data_sets)
 
 
+def numpy_layers(model, checkpoint, images):
+    """(the last hidden layer before its activation, after it, the logits) of `model`, computed
+    with NumPy from the checkpoint's weights: independent of the graph the script builds."""
+    def weight(name):
+        return checkpoints.read_tensor(checkpoint, name).astype(np.float64)
+
+    def relu(a):
+        return np.maximum(a, 0)
+
+    if model == 'softmax':
+        logits = images @ weight('softmax_linear/weights') + weight('softmax_linear/biases')
+        return logits, logits, logits
+    if model == 'fully_connected':
+        hidden1 = relu(images @ weight('hidden1/weights') + weight('hidden1/biases'))
+        before = hidden1 @ weight('hidden2/weights') + weight('hidden2/biases')
+    else:
+        def conv_pool(x, scope):  # 5x5 'SAME' convolution, ReLU, 2x2 max-pool of stride 2
+            padded = np.pad(x, ((0, 0), (2, 2), (2, 2), (0, 0)))
+            windows = np.lib.stride_tricks.sliding_window_view(padded, (5, 5), axis=(1, 2))
+            conv = np.tensordot(windows, weight(scope + '/weights').transpose(2, 0, 1, 3),
+                                axes=((3, 4, 5), (0, 1, 2)))
+            conv = relu(conv + weight(scope + '/biases'))
+            n, h, w, c = conv.shape
+            return conv.reshape(n, h // 2, 2, w // 2, 2, c).max(axis=(2, 4))
+        pooled = conv_pool(conv_pool(images.reshape(-1, 28, 28, 1), 'conv1'), 'conv2')
+        before = pooled.reshape(len(images), -1) @ weight('fc1/weights') + weight('fc1/biases')
+    last = 'softmax_linear' if model == 'fully_connected' else 'fc2'
+    return before, relu(before), relu(before) @ weight(last + '/weights') + weight(last + '/biases')
+
+
 def snapshot(log_dir):
     """{name: (size, mtime)} of the files directly in log_dir: the run's checkpoints and state file."""
     return {name: (os.path.getsize(os.path.join(log_dir, name)),
@@ -47,10 +77,9 @@ def test_each_model_writes_its_last_hidden_layer_and_the_pixels(model, name, uni
     assert tf.train.latest_checkpoint(directory) == prefix
     assert checkpoints.variables(prefix) == {name: [30, units], 'pixels': [30, 784]}
     np.testing.assert_array_equal(checkpoints.read_tensor(prefix, 'pixels'), test.images[:30])
-    hidden, predictions = embeddings.representations(model, checkpoints.newest(log_dir), test.images[:30])
-    np.testing.assert_allclose(checkpoints.read_tensor(prefix, name), hidden, rtol=1e-6)
-    if model == 'softmax':  # the logits: their argmax is the prediction
-        np.testing.assert_array_equal(hidden.argmax(axis=1), predictions)
+    _, hidden, logits = numpy_layers(model, checkpoints.newest(log_dir), test.images[:30])
+    np.testing.assert_allclose(checkpoints.read_tensor(prefix, name), hidden, rtol=1e-4, atol=1e-4)
+    predictions = logits.argmax(axis=1)
     rows = open(os.path.join(directory, 'metadata.tsv'), encoding='utf-8').read().splitlines()
     assert rows[0] == 'label\tprediction\tcorrect' and len(rows) == 31
     for row, label, prediction in zip(rows[1:], test.labels, predictions):
@@ -59,6 +88,20 @@ def test_each_model_writes_its_last_hidden_layer_and_the_pixels(model, name, uni
     assert visualize.png_size(os.path.join(directory, 'sprite.png')) == (6 * 28, 6 * 28)
     config = open(os.path.join(directory, 'projector_config.pbtxt')).read()
     assert config.count('tensor_name') == 2 and 'sprite.png' in config and 'metadata.tsv' in config
+
+
+@pytest.mark.parametrize('model', ['fully_connected', 'cnn'])
+def test_the_hidden_embedding_is_taken_after_its_relu(model, separable_data_sets, tmp_path):
+    log_dir = str(tmp_path / 'run')
+    train(model, log_dir, separable_data_sets, max_steps=20)
+    write(model, log_dir, separable_data_sets, '--num_images', 30)
+    written = checkpoints.read_tensor(os.path.join(log_dir, 'embeddings', 'embeddings.ckpt'),
+                                      embeddings.HIDDEN[model][0])
+    before, after, _ = numpy_layers(model, checkpoints.newest(log_dir), separable_data_sets.test.images[:30])
+    assert (before < -1e-3).sum() > before.size // 10  # enough negatives to tell the two apart
+    assert (written >= 0).all() and (written == 0).mean() > 0.1
+    np.testing.assert_allclose(written, after, rtol=1e-4, atol=1e-4)
+    assert not np.allclose(written, before, rtol=1e-4, atol=1e-4)
 
 
 def test_the_sprite_holds_each_image_in_its_cell_dark_on_light():

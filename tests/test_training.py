@@ -1,6 +1,8 @@
 """The tutorial scripts' training loops, called in-process, and mnist.training's shared pieces."""
+import os
 import re
 
+import numpy as np
 import pytest
 
 from conftest import run_main
@@ -167,3 +169,130 @@ def test_mixed_precision_cnn_trains_and_keeps_float32_variables(separable_data_s
     # The variables stay float32, so the checkpoint restores into the ordinary graph.
     restored = evaluate('cnn', tmp_path, separable_data_sets, '--mixed_precision')
     assert restored['test'] == metrics['test']
+
+
+@pytest.mark.parametrize('model', ['softmax', 'fully_connected'])
+def test_single_threaded_and_default_executors_compute_the_same_run(model, make_separable_data_sets,
+                                                                    tmp_path, monkeypatch):
+    # The shipped executor of the two small models against TensorFlow's default, on the same
+    # seeded run: every step's loss, the test accuracy and the trained weights.
+    assert training.EXECUTORS[model] == 'SINGLE_THREADED_EXECUTOR'
+    runs = {}
+    for executor in ('SINGLE_THREADED_EXECUTOR', ''):
+        monkeypatch.setitem(training.EXECUTORS, model, executor)
+        log_dir = tmp_path / (executor or 'default')
+        metrics = run_main(SCRIPTS[model], ['--log_dir', log_dir, '--max_steps', 40, '--batch_size', 20,
+                                            '--seed', 3], make_separable_data_sets(), LOG_EVERY=1)
+        losses = [value.simple_value for name in sorted(os.listdir(log_dir)) if name.startswith('events.')
+                  for event in tf.compat.v1.train.summary_iterator(str(log_dir / name))
+                  for value in event.summary.value if value.tag == 'loss']
+        weights = {name: checkpoints.read_tensor(metrics['checkpoint'], name)
+                   for name in checkpoints.variables(metrics['checkpoint'])}
+        runs[executor] = losses, metrics['test'], weights
+    (losses, test, weights), (default_losses, default_test, default_weights) = runs.values()
+    assert len(losses) == 40 and losses == default_losses and losses[-1] < losses[0]
+    assert test == default_test and test['precision'] > 0.3  # chance is 0.1
+    assert weights.keys() == default_weights.keys()
+    for name in weights:
+        np.testing.assert_array_equal(weights[name], default_weights[name], err_msg=name)
+
+
+# The first op a batch one label short fails in, for each training script: the line that builds
+# it (or the graph holding it) and its type. The CNN's loop evaluates the batch before its first
+# training step; with_summaries' step computes the loss and the accuracy side by side, and either
+# may fail first.
+LOSS, ACCURACY = 'SparseSoftmaxCrossEntropyWithLogits', 'InTopKV2'
+SHORT_LABELS = {
+    'mnist_softmax': ('cross_entropy = softmax.loss(y, y_)', {LOSS}),
+    'fully_connected_feed': ('loss = mnist.loss(logits, labels_placeholder)', {LOSS}),
+    'mnist_deep': ('correct_count = cnn.evaluation(y_conv, y_)', {ACCURACY}),
+    'mnist_with_summaries': ('graph = with_summaries.build_graph(flags.learning_rate)', {LOSS, ACCURACY}),
+}
+REASONS = {LOSS: 'logits and labels must have the same first dimension, got logits shape [20,10] and '
+                 'labels shape [19]',
+           ACCURACY: 'First dimension of predictions 20 must match length of targets 19'}
+# Where each script builds its images placeholder (or the graph holding it).
+IMAGES_LINE = {'mnist_softmax': 'x = v1.placeholder(', 'mnist_deep': 'x = v1.placeholder(',
+               'fully_connected_feed': 'images_placeholder = v1.placeholder(',
+               'mnist_with_summaries': 'graph = with_summaries.build_graph(flags.learning_rate)'}
+
+
+def line_of(script, text):
+    """(path, number) of the line of scripts/<script>.py that holds text."""
+    path = os.path.join(cli.SCRIPTS_DIR, script + '.py')
+    with open(path) as f:
+        [number] = [i for i, line in enumerate(f, 1) if text in line]
+    return path, number
+
+
+def with_executor(monkeypatch, executor):
+    """Every session the scripts make runs `executor` ('' is TensorFlow's default)."""
+    shipped = training.session_config
+
+    def session_config(*args, **kwargs):
+        config = shipped(*args, **kwargs)
+        config.experimental.executor_type = executor
+        return config
+    monkeypatch.setattr(training, 'session_config', session_config)
+
+
+def failure(script, data_sets, tmp_path, *flags):
+    with pytest.raises(training.OpFailed) as failed:
+        run_main(script, ['--log_dir', tmp_path / 'run', '--max_steps', 3, '--batch_size', 20, *flags],
+                 data_sets)
+    assert '\n' not in str(failed.value)
+    assert isinstance(failed.value.__cause__, tf.errors.OpError)
+    return failed.value
+
+
+@pytest.mark.parametrize('executor', ['SINGLE_THREADED_EXECUTOR', ''])
+@pytest.mark.parametrize('script', sorted(SHORT_LABELS))
+def test_a_shape_error_names_the_op_and_the_scripts_line_that_built_it(script, executor,
+                                                                       make_separable_data_sets,
+                                                                       tmp_path, monkeypatch):
+    with_executor(monkeypatch, executor)
+    data_sets = make_separable_data_sets()
+    next_batch = data_sets.train.next_batch
+    data_sets.train.next_batch = lambda *args: (lambda images, labels: (images, labels[1:]))(
+        *next_batch(*args))  # one label short: a bad feed
+    error = failure(script, data_sets, tmp_path)
+    text, op_types = SHORT_LABELS[script]
+    path, line = line_of(script, text)
+    op_type = error.op.type
+    assert op_type in op_types
+    assert re.match(r'op %s \(%s\), built at %s, line %d \(mnist/\w+\.py, line \d+\), failed: %s$'
+                    % (re.escape(error.op.name), op_type, re.escape(path), line, re.escape(REASONS[op_type])),
+                    str(error)), str(error)
+
+
+@pytest.mark.parametrize('executor', ['SINGLE_THREADED_EXECUTOR', ''])
+@pytest.mark.parametrize('script', sorted(SHORT_LABELS))
+def test_check_numerics_names_the_first_op_with_a_nan_and_its_line(script, executor, make_separable_data_sets,
+                                                                   tmp_path, monkeypatch):
+    with_executor(monkeypatch, executor)
+    data_sets = make_separable_data_sets()
+    data_sets.train.images[:, 300] = np.nan  # a NaN pixel in every training image
+    error = failure(script, data_sets, tmp_path, '--check_numerics')
+    path, line = line_of(script, IMAGES_LINE[script])
+    # The images fed: the first tensor holding a NaN. with_summaries' step also computes histograms,
+    # side by side with the checks, and a histogram of a NaN fails too.
+    if error.op.type == 'HistogramSummary' and script == 'mnist_with_summaries':
+        assert re.search(r', failed: Nan in summary histogram for: \S+$', str(error)), str(error)
+    else:
+        assert error.op.type == 'Placeholder', str(error)
+        assert str(error).endswith(', failed: %s:0 : Tensor had NaN values' % error.op.name)
+    op = error.op
+    assert str(error).startswith('op %s (%s), built at %s, line %d' % (op.name, op.type, path, line))
+
+
+def test_an_op_error_is_one_line_from_the_command_line(make_separable_data_sets, tmp_path, capsys):
+    data_sets = make_separable_data_sets()
+    data_sets.train.images[:] = np.nan
+    with pytest.raises(SystemExit) as exited:
+        cli.run(lambda: run_main('mnist_softmax', ['--log_dir', tmp_path, '--max_steps', 3,
+                                                   '--check_numerics'], data_sets))
+    assert exited.value.code == 1
+    [line] = capsys.readouterr().err.splitlines()
+    path, number = line_of('mnist_softmax', IMAGES_LINE['mnist_softmax'])
+    assert line == 'error: op x (Placeholder), built at %s, line %d, failed: x:0 : Tensor had NaN values' % (
+        path, number)

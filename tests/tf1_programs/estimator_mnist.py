@@ -52,13 +52,15 @@ def main(argv):
     parser.add_argument('--batch_size', type=int, default=100)
     flags = parser.parse_args(argv[1:])
 
+    np.random.seed(0)
     mnist = input_data.read_data_sets(flags.data_dir)
     train_labels = np.asarray(mnist.train.labels, dtype=np.int32)
     test_labels = np.asarray(mnist.test.labels, dtype=np.int32)
 
     mnist_classifier = tf.estimator.Estimator(
         model_fn=model_fn, model_dir=flags.model_dir,
-        config=tf.estimator.RunConfig(save_checkpoints_steps=10, save_summary_steps=5),
+        config=tf.estimator.RunConfig(tf_random_seed=0, save_checkpoints_steps=10,
+                                      save_summary_steps=5),
         params={'learning_rate': LEARNING_RATE})
 
     train_input_fn = tf.estimator.inputs.numpy_input_fn(

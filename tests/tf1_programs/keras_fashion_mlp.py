@@ -3,6 +3,12 @@
 from __future__ import print_function
 import sys
 
+import numpy as np
+import tensorflow as tf
+
+np.random.seed(1337)  # for reproducibility
+tf.set_random_seed(1337)
+
 import keras
 from keras.datasets import fashion_mnist
 from keras.layers import Dense, Dropout

@@ -14,6 +14,7 @@ from tensorflow.examples.tutorials.mnist import input_data
 data_dir = sys.argv[1] if len(sys.argv) > 1 else 'MNIST_data'
 steps = int(sys.argv[2]) if len(sys.argv) > 2 else 200
 
+tf.set_random_seed(0)
 sess = tf.Session()
 K.set_session(sess)
 assert K.get_session() is sess

@@ -6,6 +6,7 @@ import sys
 import tensorflow as tf
 from tensorflow.examples.tutorials.mnist import input_data
 
+tf.set_random_seed(0)
 mnist = input_data.read_data_sets(sys.argv[1] if len(sys.argv) > 1 else 'MNIST_data')
 num_classes = max(mnist.train.labels) + 1
 num_pixels = mnist.train.images.shape[1]

@@ -10,6 +10,8 @@ from tensorflow.examples.tutorials.mnist import input_data
 
 import numpy1_helpers
 
+np.random.seed(0)
+
 data_dir = sys.argv[1] if len(sys.argv) > 1 else 'MNIST_data'
 records = sys.argv[2] if len(sys.argv) > 2 else 'train.tfrecords'
 mnist_data = input_data.read_data_sets(data_dir, dtype=tf.uint8, reshape=False)

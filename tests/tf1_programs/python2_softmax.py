@@ -2,9 +2,12 @@
 # (one to stderr), xrange, dict.iteritems and `except E, e`.
 import sys
 
+import numpy as np
 import tensorflow as tf
 from tensorflow.examples.tutorials.mnist import input_data
 
+np.random.seed(0)
+tf.set_random_seed(0)
 try:
     data_dir = sys.argv[1]
 except IndexError, e:

@@ -2,6 +2,7 @@
 # TF 0.x's tf.app.flags was its own argparse wrapper, so they were the program's.
 from __future__ import print_function
 
+import numpy as np
 import tensorflow as tf
 from tensorflow.examples.tutorials.mnist import input_data
 
@@ -17,6 +18,8 @@ flags.DEFINE_integer('max_steps', 60, 'Number of steps to run trainer.')
 def main(argv):
     print('arguments left', argv[1:])
     print('log_dir', FLAGS.log_dir, 'v', FLAGS.v, 'logtostderr', FLAGS.logtostderr)
+    np.random.seed(0)
+    tf.set_random_seed(0)
     mnist_data = input_data.read_data_sets(FLAGS.data_dir, one_hot=True)
     x = tf.placeholder(tf.float32, [None, 784])
     y_ = tf.placeholder(tf.float32, [None, 10])

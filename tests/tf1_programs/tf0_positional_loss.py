@@ -2,9 +2,12 @@
 # arguments in TF 0.x's order, (logits, labels); tf.initialize_all_variables, tf.mul.
 import sys
 
+import numpy as np
 import tensorflow as tf
 from tensorflow.examples.tutorials.mnist import input_data
 
+np.random.seed(0)
+tf.set_random_seed(0)
 mnist = input_data.read_data_sets(sys.argv[1] if len(sys.argv) > 1 else 'MNIST_data', one_hot=True)
 
 x = tf.placeholder(tf.float32, [None, 784])
