@@ -158,8 +158,8 @@ def session_settings(model, settings):
         raise ValueError('xla=True needs TF_XLA_FLAGS=%r set before TensorFlow starts' % XLA_FLAGS)
     shipped_executor, shipped_config = training.EXECUTORS[model], training.session_config
 
-    def session_config(mixed_precision=False, model_name=None):
-        config = shipped_config(mixed_precision, model_name)
+    def session_config(*args, **kwargs):
+        config = shipped_config(*args, **kwargs)
         config.inter_op_parallelism_threads, config.intra_op_parallelism_threads = settings['threads']
         return config
     training.EXECUTORS[model], training.session_config = settings['executor'], session_config
