@@ -22,6 +22,7 @@ import argparse
 import contextlib
 import dataclasses
 import io
+import itertools
 import json
 import os
 import statistics
@@ -61,26 +62,35 @@ print(json.dumps({"peak_rss_mb": peak_rss_mb()}))
 '''
 
 
-# What a user can set, on either side, and where each setting's values are tried. Ours: the
-# session's executor; Keras: steps_per_execution, how many batches one call of its compiled training
-# function runs (a loop inside the graph: one Python round trip for all of them). Both: XLA
-# (Keras's jit_compile, TF_XLA_FLAGS' auto-clustering for a session) and the inter-op and intra-op
-# thread pools (0 is TensorFlow's default, one thread per core).
+# What a user can set, on either side: every combination is measured. Ours: the session's
+# executor; Keras: steps_per_execution, how many batches one call of its compiled training function
+# runs (a loop inside the graph: one Python round trip for all of them). Both: XLA (Keras's
+# jit_compile; a session's global_jit_level, with TF_XLA_FLAGS=--tf_xla_cpu_global_jit) and the
+# inter-op and intra-op thread pools (0 is TensorFlow's default, one thread per core).
 THREADS = ((0, 0), (1, 1), (1, os.cpu_count() or 1), (os.cpu_count() or 1, 1))
 SEARCH = {
-    'ours': (('executor', ('', 'SINGLE_THREADED_EXECUTOR')), ('xla', (False, True)),
-             ('threads', THREADS)),
-    'keras': (('steps_per_execution', (1, 10, 50, 200)), ('xla', (False, True)),
-              ('threads', THREADS)),
+    'ours': {'executor': ('', 'SINGLE_THREADED_EXECUTOR'), 'xla': (False, True), 'threads': THREADS},
+    'keras': {'steps_per_execution': (1, 10, 50, 200), 'xla': (False, True), 'threads': THREADS},
 }
 TF_DEFAULTS = {'ours': {'executor': '', 'xla': False, 'threads': (0, 0)},
                'keras': {'steps_per_execution': 1, 'xla': False, 'threads': (0, 0)}}
+# TensorFlow reads the thread pools of Keras (tf.config.threading) when it starts, so each
+# Keras thread setting runs in a Python of its own; a session takes them in its ConfigProto.
+XLA_ON_CPU = '--tf_xla_cpu_global_jit'
 
 
 def shipped_settings(model):
     """The settings our tutorial script runs `model` with: its executor, TensorFlow's defaults otherwise."""
     from mnist import training
     return dict(TF_DEFAULTS['ours'], executor=training.EXECUTORS[model])
+
+
+def grid(side):
+    """Every combination of SEARCH[side]'s values, TensorFlow's defaults first."""
+    combinations = [{}]
+    for name, values in SEARCH[side].items():
+        combinations = [dict(c, **{name: value}) for c in combinations for value in dict.fromkeys(values)]
+    return combinations
 
 
 @dataclasses.dataclass
@@ -93,11 +103,15 @@ class Budget:
 
 
 FULL = Budget(steps={'softmax': 1000, 'fully_connected': 1000, 'cnn': 100},
-              search_steps={'softmax': 300, 'fully_connected': 300, 'cnn': 20},
+              search_steps={'softmax': 300, 'fully_connected': 300, 'cnn': 10},
               repeats=3, rss_steps=300)
-QUICK = Budget(steps={'softmax': 20, 'fully_connected': 20, 'cnn': 4},
-               search_steps={'softmax': 10, 'fully_connected': 10, 'cnn': 2},
+QUICK = Budget(steps={'softmax': 60, 'fully_connected': 60, 'cnn': 4},
+               search_steps={'softmax': 30, 'fully_connected': 30, 'cnn': 2},
                repeats=1, rss_steps=4)
+
+
+class NoisyMeasurement(Exception):
+    """The longer of two runs was not the slower one: too few steps for the machine's noise."""
 
 
 def difference_rate(short, long):
@@ -105,9 +119,23 @@ def difference_rate(short, long):
 
     Whatever both runs pay once (building, compiling, converting the data,
     saving, evaluating) cancels: the rate is what the extra steps cost.
+    Raises NoisyMeasurement where the longer run took no more time.
     """
     (short_seconds, short_steps), (long_seconds, long_steps) = short, long
-    return (long_steps - short_steps) / max(long_seconds - short_seconds, 1e-9)
+    if long_seconds <= short_seconds or long_steps <= short_steps:
+        raise NoisyMeasurement('%d steps took %.3f s and %d steps %.3f s: more steps are needed'
+                               % (short_steps, short_seconds, long_steps, long_seconds))
+    return (long_steps - short_steps) / (long_seconds - short_seconds)
+
+
+def _retrying(measure, tries=3):
+    """measure(), measured again where the machine's noise made it NoisyMeasurement."""
+    for attempt in range(tries):
+        try:
+            return measure()
+        except NoisyMeasurement:
+            if attempt == tries - 1:
+                raise
 
 
 def _child_json(code, *args):
@@ -149,18 +177,22 @@ def _timed_run(script, steps, log_dir, mixed_precision, data_sets):
 def session_settings(model, settings):
     """Within it, the sessions of model's tutorial script run with settings' executor and thread pools.
 
-    settings: {'executor', 'threads': (inter_op, intra_op), 'xla'}; XLA's
-    auto-clustering is TF_XLA_FLAGS', read when TensorFlow starts, so only a
-    child process started by measure_in_child can have it.
+    settings: {'executor', 'threads': (inter_op, intra_op), 'xla'}. XLA
+    clusters a session's graph on the CPU only with TF_XLA_FLAGS=XLA_ON_CPU
+    set before TensorFlow starts, as measure_in_child sets it.
     """
     from mnist import training
-    if settings['xla'] and '--tf_xla_cpu_global_jit' not in os.environ.get('TF_XLA_FLAGS', ''):
-        raise ValueError('xla=True needs TF_XLA_FLAGS=%r set before TensorFlow starts' % XLA_FLAGS)
+
+    import tensorflow as tf
+    if settings['xla'] and XLA_ON_CPU not in os.environ.get('TF_XLA_FLAGS', ''):
+        raise ValueError('xla=True needs TF_XLA_FLAGS=%s set before TensorFlow starts' % XLA_ON_CPU)
     shipped_executor, shipped_config = training.EXECUTORS[model], training.session_config
 
     def session_config(*args, **kwargs):
         config = shipped_config(*args, **kwargs)
         config.inter_op_parallelism_threads, config.intra_op_parallelism_threads = settings['threads']
+        if settings['xla']:
+            config.graph_options.optimizer_options.global_jit_level = tf.compat.v1.OptimizerOptions.ON_1
         return config
     training.EXECUTORS[model], training.session_config = settings['executor'], session_config
     try:
@@ -180,12 +212,15 @@ def measure_our_loop(model, data_sets, steps, repeats, settings=None, mixed_prec
     settings = settings or shipped_settings(model)
     rates = []
     with tempfile.TemporaryDirectory() as log_root, session_settings(model, settings):
-        def timed(steps, name):
-            return _timed_run(script, steps, os.path.join(log_root, name), mixed_precision, data_sets)
+        runs = itertools.count()
 
-        timed(steps, 'warm')
-        for repeat in range(repeats):
-            rates.append(difference_rate(timed(steps, 's%d' % repeat), timed(2 * steps, 'l%d' % repeat)))
+        def timed(steps):
+            log_dir = os.path.join(log_root, str(next(runs)))
+            return _timed_run(script, steps, log_dir, mixed_precision, data_sets)
+
+        timed(steps)
+        for _ in range(repeats):
+            rates.append(_retrying(lambda: difference_rate(timed(steps), timed(2 * steps))))
     return statistics.median(rates)
 
 
@@ -220,7 +255,7 @@ def measure_floor_and_eval(model, data_sets, steps, repeats, mixed_precision=Fal
             timed(steps)
             floors, evals = [], []
             for _ in range(repeats):
-                floors.append(1e6 / difference_rate(timed(steps), timed(2 * steps)))
+                floors.append(1e6 / _retrying(lambda: difference_rate(timed(steps), timed(2 * steps))))
                 start = time.perf_counter()
                 training.do_eval(sess, graph.eval_correct, graph.images, graph.labels, data_sets.test,
                                  verbose=False)
@@ -290,84 +325,100 @@ def measure_keras(model, data_sets, steps, repeats, settings=None):
     """Training steps/s of keras_model(model).fit under settings, timed as our loop is.
 
     settings: {'steps_per_execution', 'xla', 'threads'} (default: Keras's
-    defaults); the thread pools are set when TensorFlow starts, so other than
-    (0, 0) only in a child process started by measure_in_child. After a
+    defaults); the thread pools are TensorFlow's when it starts (see
+    measure_in_child), not set here. After a
     warm-up fit, each repeat times a keras_fit of `steps` steps and one of
     2 * steps, and its rate is difference_rate of the two. Returns the median rate.
     """
     settings = settings or TF_DEFAULTS['keras']
     options = dict(steps_per_execution=settings['steps_per_execution'], xla=settings['xla'])
     keras_fit(model, data_sets, steps, **options)
-    rates = [difference_rate(keras_fit(model, data_sets, steps, **options),
-                             keras_fit(model, data_sets, 2 * steps, **options))
+    rates = [_retrying(lambda: difference_rate(keras_fit(model, data_sets, steps, **options),
+                                               keras_fit(model, data_sets, 2 * steps, **options)))
              for _ in range(repeats)]
     return statistics.median(rates)
-
-
-# TensorFlow's auto-clustering of a session's graph into XLA computations, on the CPU too.
-XLA_FLAGS = '--tf_xla_auto_jit=2 --tf_xla_cpu_global_jit'
 
 
 def _key(settings):
     return json.dumps(settings, sort_keys=True)
 
 
-def measure_in_child(side, model, settings, data_dir, steps, repeats=1, mixed_precision=False):
-    """measure_our_loop ('ours') or measure_keras ('keras') in a fresh Python, where settings take effect.
+def measure_settings(side, model, data_sets, steps, repeats, settings_list):
+    """Steps/s of `side` ('ours' or 'keras') for `model` under each of settings_list, in this process.
 
-    Returns steps/s, or the child's last line of error where those settings
-    fail (XLA may refuse a graph).
+    The settings take turns in every repeat, so that the machine's load weighs
+    on them alike. An item may add 'mixed_precision': True (ours). Returns one
+    median rate per item, or where it failed, its error's first line.
     """
-    spec = dict(side=side, model=model, settings=settings, data_dir=data_dir, steps=steps,
-                repeats=repeats, mixed_precision=mixed_precision)
-    env = dict(os.environ)
-    if settings['xla'] and side == 'ours':
-        env['TF_XLA_FLAGS'] = (env.get('TF_XLA_FLAGS', '') + ' ' + XLA_FLAGS).strip()
+    from mnist import training
+
+    import tensorflow as tf
+    rates = [[] for _ in settings_list]
+    for _ in range(repeats):
+        for i, settings in enumerate(settings_list):
+            if isinstance(rates[i], str):
+                continue
+            try:
+                if side == 'ours':
+                    rates[i].append(measure_our_loop(model, data_sets, steps, 1, settings,
+                                                     settings.get('mixed_precision', False)))
+                else:
+                    rates[i].append(measure_keras(model, data_sets, steps, 1, settings))
+            except (tf.errors.OpError, training.OpFailed, ValueError, NoisyMeasurement) as e:
+                rates[i] = '%s: %s' % (type(e).__name__, str(e).strip().split('\n')[0])
+    return [r if isinstance(r, str) else statistics.median(r) for r in rates]
+
+
+def measure_in_child(side, model, settings_list, data_dir, steps, repeats=1):
+    """measure_settings in a fresh Python, whose thread pools are settings_list's (all alike for Keras)."""
+    spec = dict(side=side, model=model, settings=settings_list, data_dir=data_dir, steps=steps,
+                repeats=repeats)
+    env = dict(os.environ, TF_XLA_FLAGS=(os.environ.get('TF_XLA_FLAGS', '') + ' ' + XLA_ON_CPU).strip())
     child = subprocess.run([sys.executable, '-m', 'mnist.benchmark', '--child', json.dumps(spec)],
                            capture_output=True, text=True, env=env)
     if child.returncode:
-        return (child.stderr.strip().splitlines() or ['exit status %d' % child.returncode])[-1]
-    return json.loads(child.stdout.strip().splitlines()[-1])['steps_per_s']
+        raise RuntimeError('benchmark child %s failed:\n%s' % (json.dumps(spec), child.stderr[-3000:]))
+    return json.loads(child.stdout.strip().splitlines()[-1])
 
 
 def _child(spec):
-    """A measure_in_child child: sets the thread pools, reads the data, measures, prints {'steps_per_s'}."""
+    """A measure_in_child child: sets the thread pools, reads the data, prints measure_settings' list."""
     from mnist import input_data
 
     import tensorflow as tf
-    settings = dict(spec['settings'], threads=tuple(spec['settings']['threads']))
-    inter_op, intra_op = settings['threads']
-    tf.config.threading.set_inter_op_parallelism_threads(inter_op)
-    tf.config.threading.set_intra_op_parallelism_threads(intra_op)
+    settings_list = [dict(settings, threads=tuple(settings['threads'])) for settings in spec['settings']]
+    if spec['side'] == 'keras':
+        [(inter_op, intra_op)] = {settings['threads'] for settings in settings_list}
+        tf.config.threading.set_inter_op_parallelism_threads(inter_op)
+        tf.config.threading.set_intra_op_parallelism_threads(intra_op)
     with contextlib.redirect_stdout(io.StringIO()):
         data_sets = input_data.read_data_sets(spec['data_dir'], seed=0)
-    if spec['side'] == 'ours':
-        rate = measure_our_loop(spec['model'], data_sets, spec['steps'], spec['repeats'], settings,
-                                spec['mixed_precision'])
-    else:
-        rate = measure_keras(spec['model'], data_sets, spec['steps'], spec['repeats'], settings)
-    print(json.dumps({'steps_per_s': rate}))
+    print(json.dumps(measure_settings(spec['side'], spec['model'], data_sets, spec['steps'], spec['repeats'],
+                                      settings_list)))
 
 
-def search_best(side, model, data_dir, steps, note=lambda text: None):
-    """The fastest settings of `side` for `model`, found by trying SEARCH[side] one setting at a time.
+def measure_all(side, model, settings_list, data_dir, steps, repeats=1):
+    """{_key(settings): steps/s or error line} of each settings, in one child per Keras thread setting."""
+    groups = {}
+    for settings in settings_list:
+        process = tuple(settings['threads']) if side == 'keras' else ()
+        groups.setdefault(process, {})[_key(settings)] = settings
+    results = {}
+    for group in groups.values():
+        results.update(zip(group, measure_in_child(side, model, list(group.values()), data_dir, steps,
+                                                   repeats)))
+    return results
 
-    Starting from TensorFlow's defaults, each setting in turn takes the value
-    that runs fastest with the others at their best so far; every candidate
-    is one measure_in_child of `steps` steps. Both sides are searched this
-    way. Returns (best settings, [(settings, steps/s or error line), ...]).
+
+def search_best(side, model, data_dir, steps):
+    """The fastest of grid(side) for `model`, each measured once for `steps` steps; both sides alike.
+
+    Returns (best settings, [(settings, steps/s or error line), ...]).
     """
-    best, tried = dict(TF_DEFAULTS[side]), {}
-    for name, values in SEARCH[side]:
-        candidates = [dict(best, **{name: value}) for value in values]
-        for candidate in candidates:
-            if _key(candidate) not in tried:
-                rate = measure_in_child(side, model, candidate, data_dir, steps)
-                tried[_key(candidate)] = (candidate, rate)
-                note('  %s %s: %s' % (side, _key(candidate), tried[_key(candidate)][1]))
-        measured = [c for c in candidates if isinstance(tried[_key(c)][1], float)]
-        best = max(measured, key=lambda c: tried[_key(c)][1])
-    return best, list(tried.values())
+    candidates = grid(side)
+    rates = measure_all(side, model, candidates, data_dir, steps)
+    measured = [c for c in candidates if not isinstance(rates[_key(c)], str)]
+    return max(measured, key=lambda c: rates[_key(c)]), [(c, rates[_key(c)]) for c in candidates]
 
 
 def model_figures(rates, batch_size):
@@ -405,28 +456,21 @@ def run(data_dir=FASHION_MNIST_DIR, budget=FULL, mixed_precision=None, progress=
     with contextlib.redirect_stdout(io.StringIO()):
         data_sets = input_data.read_data_sets(data_dir, seed=0)
     for model in models:
-        note('%s: searching both sides\' settings ...' % model)
-        best_ours, tried_ours = search_best('ours', model, data_dir, budget.search_steps[model], note)
-        best_keras, tried_keras = search_best('keras', model, data_dir, budget.search_steps[model], note)
-        # Every setting measured in every round, so that the machine's load weighs on them alike.
-        runs = {'ours': ('ours', shipped_settings(model), False),
-                'tf_defaults': ('ours', TF_DEFAULTS['ours'], False),
-                'ours_best': ('ours', best_ours, False),
-                'keras': ('keras', TF_DEFAULTS['keras'], False),
-                'keras_best': ('keras', best_keras, False)}
+        note('%s: measuring every setting of both sides ...' % model)
+        best_ours, tried_ours = search_best('ours', model, data_dir, budget.search_steps[model])
+        best_keras, tried_keras = search_best('keras', model, data_dir, budget.search_steps[model])
+        note('%s: %d rounds of the settings compared ...' % (model, budget.repeats))
+        ours = {'ours': shipped_settings(model), 'tf_defaults': TF_DEFAULTS['ours'], 'ours_best': best_ours}
         if mixed_precision and model == 'cnn':
-            runs['ours_mixed_precision'] = ('ours', shipped_settings(model), True)
-        distinct = {(side, _key(settings), mixed): settings for side, settings, mixed in runs.values()}
-        measured = {key: [] for key in distinct}
-        for repeat in range(budget.repeats):
-            note('%s: round %d of %d ...' % (model, repeat + 1, budget.repeats))
-            for (side, key, mixed), settings in distinct.items():
-                rate = measure_in_child(side, model, settings, data_dir, budget.steps[model], 1, mixed)
-                if not isinstance(rate, float):
-                    raise RuntimeError('%s %s %s failed: %s' % (model, side, key, rate))
-                measured[side, key, mixed].append(rate)
-        rates = {name: statistics.median(measured[side, _key(settings), mixed])
-                 for name, (side, settings, mixed) in runs.items()}
+            ours['ours_mixed_precision'] = dict(shipped_settings(model), mixed_precision=True)
+        keras = {'keras': TF_DEFAULTS['keras'], 'keras_best': best_keras}
+        steps = budget.steps[model]
+        measured = measure_all('ours', model, list(ours.values()), data_dir, steps, budget.repeats)
+        measured.update(measure_all('keras', model, list(keras.values()), data_dir, steps, budget.repeats))
+        rates = {name: measured[_key(settings)] for name, settings in {**ours, **keras}.items()}
+        failed = {name: rate for name, rate in rates.items() if isinstance(rate, str)}
+        if failed:
+            raise RuntimeError('%s: %s' % (model, failed))
         batch_size = batch_size_of(model)
         figures = model_figures(rates, batch_size)
         floor_us, figures['eval_examples_per_s'] = measure_floor_and_eval(

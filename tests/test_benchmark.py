@@ -7,17 +7,13 @@ import pytest
 from mnist import benchmark, training
 
 
-def candidates(side):
-    """How many distinct settings search_best measures: each setting's values, the best so far once."""
-    counts = [len(set(values)) for _, values in benchmark.SEARCH[side]]
-    return counts[0] + sum(count - 1 for count in counts[1:])
-
-
 def test_difference_rate_divides_the_extra_steps_by_the_extra_time():
     # 100 steps in 3 s and 300 in 7 s: the 200 extra steps took 4 s, whatever both runs paid once.
     assert benchmark.difference_rate((3.0, 100), (7.0, 300)) == pytest.approx(50.0)
     # The steps that ran, not those asked for: a run that made 1100 and one that made 2200.
     assert benchmark.difference_rate((2.0, 1100), (4.2, 2200)) == pytest.approx(500.0)
+    with pytest.raises(benchmark.NoisyMeasurement, match='100 steps took 3.000 s and 200 steps 2.900 s'):
+        benchmark.difference_rate((3.0, 100), (2.9, 200))
 
 
 def test_model_figures_are_the_ratios_of_the_rates_given():
@@ -36,7 +32,6 @@ def test_keras_fit_counts_the_steps_it_really_made(separable_data_sets):
     seconds, steps = benchmark.keras_fit('softmax', separable_data_sets, 5)
     assert steps == 6 and seconds > 0
     assert benchmark.keras_fit('softmax', separable_data_sets, 5, steps_per_execution=4)[1] == 6
-    assert benchmark.measure_keras('softmax', separable_data_sets, steps=2, repeats=1) > 0
 
 
 def test_our_loop_is_timed_as_a_run_of_2n_steps_less_one_of_n(separable_data_sets, monkeypatch):
@@ -48,8 +43,11 @@ def test_our_loop_is_timed_as_a_run_of_2n_steps_less_one_of_n(separable_data_set
         calls.append(global_step)
         return seconds, global_step
     monkeypatch.setattr(benchmark, '_timed_run', recording)
-    assert benchmark.measure_our_loop('softmax', separable_data_sets, steps=3, repeats=2) > 0
+    pairs = []  # what difference_rate is given (3 steps are too few to time on a busy machine)
+    monkeypatch.setattr(benchmark, 'difference_rate', lambda short, long: pairs.append((short, long)) or 7.0)
+    assert benchmark.measure_our_loop('softmax', separable_data_sets, steps=3, repeats=2) == 7.0
     assert calls == [3, 3, 6, 3, 6]  # a warm-up, then a 3-step and a 6-step run per repeat
+    assert [(short[1], long[1]) for short, long in pairs] == [(3, 6), (3, 6)]
 
 
 def test_session_settings_set_the_executor_and_threads_and_restore_the_shipped_ones():
@@ -66,17 +64,27 @@ def test_session_settings_set_the_executor_and_threads_and_restore_the_shipped_o
             pass
 
 
-def test_search_takes_each_settings_fastest_value_in_turn(monkeypatch):
+def test_search_measures_every_combination_keras_threads_in_processes_of_their_own(monkeypatch):
     # A made-up machine where the single-threaded executor and one intra-op thread are fastest
-    # and XLA fails: the search must find both and skip the failure.
-    def rate(side, model, settings, data_dir, steps, repeats=1, mixed_precision=False):
-        if settings['xla']:
-            return 'error: XLA refused the graph'
-        return 100.0 + 50 * (settings['executor'] != '') + 10 * (tuple(settings['threads']) == (1, 1))
-    monkeypatch.setattr(benchmark, 'measure_in_child', rate)
+    # and XLA fails: the search must find them and leave the failures out.
+    children = []
+
+    def measure_in_child(side, model, settings_list, data_dir, steps, repeats=1):
+        children.append((side, settings_list))
+        return ['error: XLA refused the graph' if settings['xla'] else
+                100.0 + 50 * (settings.get('executor') == 'SINGLE_THREADED_EXECUTOR')
+                + 10 * (tuple(settings['threads']) == (1, 1)) for settings in settings_list]
+    monkeypatch.setattr(benchmark, 'measure_in_child', measure_in_child)
     best, tried = benchmark.search_best('ours', 'softmax', 'data', 10)
     assert best == {'executor': 'SINGLE_THREADED_EXECUTOR', 'xla': False, 'threads': (1, 1)}
-    assert len(tried) == candidates('ours')  # each setting's values, none measured twice
+    assert len(tried) == 2 * 2 * len(set(benchmark.THREADS)) and len(children) == 1
+    assert sum(isinstance(rate, str) for _, rate in tried) == len(tried) // 2
+    best, tried = benchmark.search_best('keras', 'softmax', 'data', 10)
+    assert best == {'steps_per_execution': 1, 'xla': False, 'threads': (1, 1)}
+    assert len(tried) == 4 * 2 * len(set(benchmark.THREADS))
+    keras_children = children[1:]
+    assert len(keras_children) == len(set(benchmark.THREADS))
+    assert all(len({tuple(s['threads']) for s in settings_list}) == 1 for _, settings_list in keras_children)
 
 
 @pytest.mark.slow
@@ -92,7 +100,7 @@ def test_quick_benchmark_prints_the_table_and_writes_json(tmp_path, capsys):
                 'keras_best_steps_per_s', 'floor_us_per_step', 'eval_examples_per_s'):
         assert row[key] > 0, key
     assert row['settings'] == benchmark.shipped_settings('softmax')
-    assert len(row['search']) == candidates('ours') + candidates('keras')
+    assert len(row['search']) == len(benchmark.grid('ours')) + len(benchmark.grid('keras'))
     assert 'softmax (100)' in out and 'ours/kbest' in out and 'softmax: ours single-threaded executor' in out
     assert 0 < figures['read_data_sets']['peak_rss_mb_above_import'] < 2000
     assert figures['cnn_peak_rss_mb'] > 0
