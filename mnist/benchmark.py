@@ -364,8 +364,10 @@ def measure_settings(side, model, data_sets, steps, repeats, settings_list):
                                                      settings.get('mixed_precision', False)))
                 else:
                     rates[i].append(measure_keras(model, data_sets, steps, 1, settings))
-            except (tf.errors.OpError, training.OpFailed, ValueError, NoisyMeasurement) as e:
-                rates[i] = '%s: %s' % (type(e).__name__, str(e).strip().split('\n')[0])
+            except tf.errors.OpError as e:
+                rates[i] = '%s: %s' % (type(e).__name__, training.op_error_reason(e))
+            except (training.OpFailed, ValueError, NoisyMeasurement) as e:
+                rates[i] = '%s: %s' % (type(e).__name__, e)
     return [r if isinstance(r, str) else statistics.median(r) for r in rates]
 
 

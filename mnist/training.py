@@ -212,7 +212,10 @@ def _failing_again(sess, run, fetches, feed_dict):
     than the first run's: its error is the one to describe, name and reason alike.
     """
     variables = sess.graph.get_collection(v1.GraphKeys.GLOBAL_VARIABLES)
-    values = run(variables)
+    try:
+        values = run(variables)
+    except tf.errors.OpError:  # the variables themselves are gone: nothing to run again on
+        return None
     with v1.Session(graph=sess.graph, config=v1.ConfigProto()) as again:
         # Each variable's initializer fed its current value (what the deprecated Variable.load runs).
         again.run([variable.initializer for variable in variables],
@@ -224,8 +227,8 @@ def _failing_again(sess, run, fetches, feed_dict):
     return None
 
 
-def _reason(error):
-    """TensorFlow's own sentence of why an op failed, without its node and traceback lines."""
+def op_error_reason(error):
+    """TensorFlow's own sentence of why an op failed (a tf.errors.OpError), without node or traceback."""
     lines = [line for line in error.message.splitlines() if line.strip()]
     node_lines = [i for i, line in enumerate(lines) if line.startswith('Node: ')]
     if node_lines:
@@ -255,8 +258,8 @@ def _built_at(op):
 
 def _describe_failure(op, error):
     if op is None:
-        return 'an op failed, and neither executor named it: %s' % _reason(error)
-    return 'op %s (%s), built at %s, failed: %s' % (op.name, op.type, _built_at(op), _reason(error))
+        return 'an op failed, and neither executor named it: %s' % op_error_reason(error)
+    return 'op %s (%s), built at %s, failed: %s' % (op.name, op.type, _built_at(op), op_error_reason(error))
 
 
 def checking_numerics(train_op):
