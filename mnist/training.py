@@ -183,8 +183,8 @@ def naming_failed_ops(sess):
     TensorFlow's default executor names the op that failed; the
     single-threaded one (EXECUTORS) names none, so then the failed call runs
     once more in a second session under the default executor, on a copy of
-    the variables, to find it (_failing_again). A CheckNumerics op (checking_numerics) stands
-    for the op whose output it checked.
+    the variables, to find it (_failing_again). A CheckNumerics op
+    (checking_numerics) stands for the op whose output it checked.
     """
     run = sess.run
 
@@ -263,11 +263,12 @@ def _describe_failure(op, error):
 
 
 def checking_numerics(train_op):
-    """train_op after a check of every float tensor it depends on (--check_numerics).
+    """train_op grouped with a check of every float tensor it depends on (--check_numerics).
 
     The checks run one after the other in the order the graph built their
-    tensors, so the first NaN or infinity stops the step with an error naming
-    the op that made it, whatever the executor (see naming_failed_ops).
+    tensors, so the first NaN or infinity among them fails the step with an
+    error naming the op that made it, whatever the executor (see
+    naming_failed_ops); the run stops there, without saving.
     """
     needed, stack = set(), [train_op]
     while stack:
