@@ -178,29 +178,35 @@ class OpFailed(Exception):
 
 @contextlib.contextmanager
 def naming_failed_ops(sess):
-    """Within it, a tf.errors.OpError from sess.run is raised as OpFailed, whatever the executor.
+    """A tf.errors.OpError of sess.run that leaves the block is raised as OpFailed, whatever the executor.
 
-    TensorFlow's default executor names the op that failed; the
-    single-threaded one (EXECUTORS) names none, so then the failed call runs
-    once more in a second session under the default executor, on a copy of
-    the variables, to find it (_failing_again). A CheckNumerics op
-    (checking_numerics) stands for the op whose output it checked.
+    Errors caught inside the block (a Saver's, which mnist.checkpoints turns
+    into its own) are left alone. TensorFlow's default executor names the op
+    that failed; the single-threaded one (EXECUTORS) names none, so then the
+    failed call runs once more in a second session under the default
+    executor, on a copy of the variables, to find it (_failing_again). A
+    CheckNumerics op (checking_numerics) stands for the op whose output it checked.
     """
     run = sess.run
 
-    def run_naming_failed_ops(fetches, feed_dict=None, options=None, run_metadata=None):
+    def run_keeping_failed_call(fetches, feed_dict=None, options=None, run_metadata=None):
         try:
             return run(fetches, feed_dict, options, run_metadata)
         except tf.errors.OpError as error:
-            named = error if error.op else _failing_again(sess, run, fetches, feed_dict) or error
-            op = named.op
-            if op is not None and op.type == 'CheckNumerics':
-                op = op.inputs[0].op
-            raise OpFailed(_describe_failure(op, named), op) from error
+            error.failed_call = (fetches, feed_dict)
+            raise
 
-    sess.run = run_naming_failed_ops
+    sess.run = run_keeping_failed_call
     try:
         yield
+    except tf.errors.OpError as error:
+        named = error
+        if error.op is None and hasattr(error, 'failed_call'):
+            named = _failing_again(sess, run, *error.failed_call) or error
+        op = named.op
+        if op is not None and op.type == 'CheckNumerics':
+            op = op.inputs[0].op
+        raise OpFailed(_describe_failure(op, named), op) from error
     finally:
         del sess.run
 
