@@ -260,3 +260,22 @@ def test_options_that_do_not_fit_are_one_line(tmp_path, args, expected):
     result = runner(args, tmp_path)
     assert result.returncode in (1, 2)
     assert result.stderr.startswith(expected) and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize('exit_call, returncode', [('tf.app.run()', 0), ('sys.exit(3)', 1)])
+def test_a_cell_that_exits_ends_the_notebook_as_it_ends_a_program(tmp_path, exit_call, returncode):
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import sys\nimport tensorflow as tf\n\ndef main(_):\n    print('main ran')"),
+        nbformat.v4.new_code_cell("if __name__ == '__main__':\n    %s" % exit_call),
+        nbformat.v4.new_code_cell("print('after')"),
+    ])
+    path = tmp_path / 'app.ipynb'
+    nbformat.write(notebook, str(path))
+    result = runner([str(path)], tmp_path)
+    assert result.returncode == returncode, result.stderr[-2000:]
+    assert 'after' not in result.stdout
+    if returncode == 0:
+        assert result.stdout == 'main ran\n'
+        assert 'note: In [2] ended the notebook with sys.exit(), as tf.app.run() ends a program' in result.stderr
+    else:
+        assert 'error: %s, In [2] raised SystemExit: 3' % path in result.stderr

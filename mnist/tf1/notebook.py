@@ -182,11 +182,16 @@ def run_notebook(path, args=(), output=None):
         except CellExecutionError as e:
             _write(notebook, output)
             index, error = _failed_cell(notebook)
+            number = code_cell_number(notebook, index)
+            if e.ename == 'SystemExit' and e.evalue.strip() in ('', '0', 'None'):
+                print('note: In [%d] ended the notebook with sys.exit(%s), as tf.app.run() ends a program; the '
+                      'cells after it were not run. The executed notebook: %s' % (number, e.evalue, output),
+                      file=sys.stderr)
+                return output
             if error is not None:
                 print(_plain('\n'.join(error.get('traceback', [])), sys.stderr), file=sys.stderr)
             raise CellError('%s, In [%d] raised %s: %s (the executed notebook, with the outputs so far: %s)'
-                            % (path, code_cell_number(notebook, index), e.ename, _plain(e.evalue, sys.stderr),
-                               output)) from None
+                            % (path, number, e.ename, _plain(e.evalue, sys.stderr), output)) from None
     _write(notebook, output)
     print('note: the executed notebook, with its outputs: %s' % output, file=sys.stderr)
     return output
