@@ -100,7 +100,8 @@ def test_install_kernel_writes_a_kernelspec_jupyter_finds(tmp_path):
 
 
 def test_install_kernel_refuses_two_places_in_one_line(tmp_path):
-    result = runner(['--install-kernel', '--user', '--prefix', str(tmp_path)], tmp_path, jupyter_env(tmp_path))
+    result = runner(['--install-kernel', '--user', '--prefix', str(tmp_path)], tmp_path,
+                    jupyter_env(tmp_path))
     assert result.returncode == 2
     assert 'not allowed with argument' in result.stderr and 'Traceback' not in result.stderr
 
@@ -139,7 +140,8 @@ def test_load_ext_after_tensorflow_was_imported_is_one_line_and_installs_nothing
     notebook = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell('import tensorflow as tf'),
         nbformat.v4.new_code_cell('%load_ext mnist.tf1'),
-        nbformat.v4.new_code_cell("print(hasattr(tf, 'placeholder'), 'mnist.tf1.modules' in __import__('sys').modules)"),
+        nbformat.v4.new_code_cell("import sys\n"
+                                  "print(hasattr(tf, 'placeholder'), 'mnist.tf1.modules' in sys.modules)"),
     ])
     client = NotebookClient(notebook, timeout=300, kernel_name='python3', allow_errors=True,
                             resources={'metadata': {'path': str(tmp_path)}})
@@ -224,7 +226,8 @@ def test_a_removed_api_in_a_cell_is_one_line_naming_the_cell(tmp_path):
 @pytest.mark.parametrize('content, expected', [
     ('print "hello"\n', 'not a Jupyter notebook (Notebook does not appear to be JSON'),
     ('{"cells": 3}', 'not a Jupyter notebook'),
-    (json.dumps(nbformat.v4.new_notebook(metadata={'kernelspec': {'name': 'ir', 'language': 'R', 'display_name': 'R'}})),
+    (json.dumps(nbformat.v4.new_notebook(
+        metadata={'kernelspec': {'name': 'ir', 'language': 'R', 'display_name': 'R'}})),
      'a notebook in R (kernel ir); mnist-tf1 runs Python notebooks'),
 ])
 def test_a_file_that_is_no_python_notebook_is_one_line(tmp_path, content, expected):
@@ -232,7 +235,8 @@ def test_a_file_that_is_no_python_notebook_is_one_line(tmp_path, content, expect
     path.write_text(content)
     result = runner([str(path)], tmp_path)
     assert result.returncode == 1
-    assert result.stderr.strip().splitlines() == ['error: %s: %s' % (path, result.stderr.split(': ', 2)[2].strip())]
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith('error: %s: ' % path)
     assert expected in result.stderr
     assert sorted(os.listdir(tmp_path)) == ['lesson.ipynb']
 
@@ -252,7 +256,7 @@ def test_the_executed_copy_never_replaces_a_users_file(tmp_path):
 
 
 @pytest.mark.parametrize('args, expected', [
-    (['--figures', 'figs', 'lesson.ipynb'], "error: --figures is for programs; a notebook's figures are in its"),
+    (['--figures', 'figs', 'lesson.ipynb'], "error: --figures is for programs; a notebook's figures are in"),
     (['--output', 'out.ipynb', 'program.py'], 'error: --output is for notebooks'),
     (['missing.ipynb'], 'error: missing.ipynb: no such notebook file'),
 ])
@@ -265,7 +269,8 @@ def test_options_that_do_not_fit_are_one_line(tmp_path, args, expected):
 @pytest.mark.parametrize('exit_call, returncode', [('tf.app.run()', 0), ('sys.exit(3)', 1)])
 def test_a_cell_that_exits_ends_the_notebook_as_it_ends_a_program(tmp_path, exit_call, returncode):
     notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("import sys\nimport tensorflow as tf\n\ndef main(_):\n    print('main ran')"),
+        nbformat.v4.new_code_cell("import sys\nimport tensorflow as tf\n\n"
+                                  "def main(_):\n    print('main ran')"),
         nbformat.v4.new_code_cell("if __name__ == '__main__':\n    %s" % exit_call),
         nbformat.v4.new_code_cell("print('after')"),
     ])
@@ -276,6 +281,6 @@ def test_a_cell_that_exits_ends_the_notebook_as_it_ends_a_program(tmp_path, exit
     assert 'after' not in result.stdout
     if returncode == 0:
         assert result.stdout == 'main ran\n'
-        assert 'note: In [2] ended the notebook with sys.exit(), as tf.app.run() ends a program' in result.stderr
+        assert 'note: In [2] ended the notebook with sys.exit(), as tf.app.run() ends' in result.stderr
     else:
         assert 'error: %s, In [2] raised SystemExit: 3' % path in result.stderr

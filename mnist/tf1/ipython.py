@@ -110,9 +110,10 @@ def _program_argv(path):
 def load_ipython_extension(shell):
     """`%load_ext mnist.tf1`: see the module docstring."""
     if 'tensorflow' in sys.modules and not runner.installed():
-        raise ImportedBeforeError('TensorFlow was imported in this kernel before %load_ext mnist.tf1, so it runs '
-                         'TensorFlow 2: restart the kernel (Jupyter: Kernel > Restart; Colab: Runtime > '
-                         'Restart session), then run %load_ext mnist.tf1 before anything imports TensorFlow.')
+        raise ImportedBeforeError(
+            'TensorFlow was imported in this kernel before %load_ext mnist.tf1, so it runs TensorFlow 2: '
+            'restart the kernel (Jupyter: Kernel > Restart; Colab: Runtime > Restart session), then run '
+            '%load_ext mnist.tf1 before anything imports TensorFlow.')
     runner.install()
     path = notebook_path(shell)
     figures.install(path or 'notebook.ipynb')

@@ -142,7 +142,7 @@ def _client_class():
 def code_cell_number(notebook, cell_index):
     """The N of `In [N]` that cell cell_index gets when the notebook runs top to bottom."""
     run = notebook.cells[:cell_index + 1]
-    return sum(cell.cell_type == 'code' and bool(cell.source.strip()) for cell in run)  # nbclient skips empty ones
+    return sum(cell.cell_type == 'code' and bool(cell.source.strip()) for cell in run)  # nbclient skips empty
 
 
 def _announcer(notebook):
@@ -184,8 +184,9 @@ def run_notebook(path, args=(), output=None):
             index, error = _failed_cell(notebook)
             number = code_cell_number(notebook, index)
             if e.ename == 'SystemExit' and e.evalue.strip() in ('', '0', 'None'):
-                print('note: In [%d] ended the notebook with sys.exit(%s), as tf.app.run() ends a program; the '
-                      'cells after it were not run. The executed notebook: %s' % (number, e.evalue, output),
+                print('note: In [%d] ended the notebook with sys.exit(%s), as tf.app.run() ends a program; '
+                      'the cells after it were not run. The executed notebook: %s'
+                      % (number, e.evalue, output),
                       file=sys.stderr)
                 return output
             if error is not None:
