@@ -8,6 +8,7 @@ tf.app.flags, a shell line, summaries and %tensorboard.
 """
 import json
 import os
+import signal
 import subprocess
 import sys
 
@@ -199,7 +200,8 @@ def test_the_first_cell_that_raises_stops_the_run_with_its_traceback(tmp_path):
         nbformat.v4.new_markdown_cell('A lab whose third cell divides by zero.'),
         nbformat.v4.new_code_cell("print('first')"),
         nbformat.v4.new_code_cell("def rate(steps):\n    return 1 / steps\n\nrate(0)"),
-        nbformat.v4.new_code_cell("print('never')"),
+        nbformat.v4.new_code_cell("print('never')", execution_count=3,
+                                  outputs=[nbformat.v4.new_output('stream', text='never\n')]),  # saved
     ])
     path = tmp_path / 'lab.ipynb'
     nbformat.write(notebook, str(path))
@@ -212,6 +214,74 @@ def test_the_first_cell_that_raises_stops_the_run_with_its_traceback(tmp_path):
         'outputs so far: %s)' % (path, tmp_path / 'lab.tf1.ipynb'))
     executed = nbformat.read(str(tmp_path / 'lab.tf1.ipynb'), as_version=4)
     assert executed.cells[2].outputs[0]['ename'] == 'ZeroDivisionError'
+    assert executed.cells[3].outputs == [] and executed.cells[3].execution_count is None  # not reached
+
+
+@pytest.mark.skipif(sys.platform == 'win32', reason='a signal sent to the runner; on Windows Ctrl-C '
+                    'reaches it as KeyboardInterrupt, see the next test')
+@pytest.mark.parametrize('signum, by, status', [(signal.SIGINT, 'Ctrl-C', 130),
+                                                (signal.SIGTERM, 'SIGTERM', 143)])
+def test_ctrl_c_stops_the_running_cell_as_jupyters_interrupt_and_keeps_the_outputs_so_far(
+        tmp_path, signum, by, status):
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import time\nprint('data ready')"),
+        nbformat.v4.new_code_cell("for epoch in range(1000000):\n    time.sleep(0.05)\n"
+                                  "    print('epoch', epoch, flush=True)"),
+        nbformat.v4.new_code_cell("print('never')"),
+    ])
+    path = tmp_path / 'long_training.ipynb'
+    nbformat.write(notebook, str(path))
+    process = subprocess.Popen([sys.executable, '-m', 'mnist.tf1', str(path)], cwd=tmp_path, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=dict(os.environ, PYTHONPATH=ROOT))
+    try:
+        for line in process.stdout:
+            if line == 'epoch 3\n':
+                break
+        process.send_signal(signum)
+        stdout, stderr = process.communicate(timeout=300)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    executed_path = tmp_path / 'long_training.tf1.ipynb'
+    assert process.returncode == status, stderr[-3000:]
+    # The cell's own traceback, as Jupyter's Interrupt shows it, then one line; no traceback of the runner.
+    assert 'KeyboardInterrupt' in stderr and 'Cell In[2], line ' in stderr
+    assert 'nbclient' not in stderr and 'DeadKernelError' not in stderr
+    assert stderr.splitlines()[-1] == ('error: %s, In [2]: stopped by %s (the executed notebook, with the '
+                                       'outputs so far: %s)' % (path, by, executed_path))
+    assert 'never' not in stdout
+    executed = nbformat.read(str(executed_path), as_version=4)
+    assert 'data ready\nepoch 0\nepoch 1\nepoch 2\nepoch 3\n' in outputs_text(executed)
+    assert executed.cells[1].outputs[-1]['ename'] == 'KeyboardInterrupt'
+    assert not executed.cells[2].outputs
+
+
+def test_keyboard_interrupt_in_the_runner_keeps_the_outputs_so_far(tmp_path, monkeypatch, capsys):
+    """Where no signal handler can be installed (Windows), Ctrl-C is a KeyboardInterrupt in the runner."""
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("print('data ready')"),
+        nbformat.v4.new_code_cell("print('never')"),
+    ])
+    path = tmp_path / 'lab.ipynb'
+    nbformat.write(notebook, str(path))
+    client_class = tf1_notebook._client_class()
+
+    class CtrlCAfterTheFirstCell(client_class):
+        async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
+            if cell_index == 1:
+                raise KeyboardInterrupt
+            return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
+
+    monkeypatch.setattr(tf1_notebook, '_client_class', lambda: CtrlCAfterTheFirstCell)
+    monkeypatch.setenv('PYTHONPATH', ROOT)
+    with pytest.raises(tf1_notebook.StoppedError) as stopped:
+        tf1_notebook.run_notebook(str(path))
+    assert stopped.value.exit_status == 130
+    assert str(stopped.value) == ('%s, In [1]: stopped by Ctrl-C (the executed notebook, with the outputs so '
+                                  'far: %s)' % (path, tmp_path / 'lab.tf1.ipynb'))
+    executed = nbformat.read(str(tmp_path / 'lab.tf1.ipynb'), as_version=4)
+    assert outputs_text(executed) == 'data ready\n'
 
 
 def test_a_removed_api_in_a_cell_is_one_line_naming_the_cell(tmp_path):
@@ -224,6 +294,27 @@ def test_a_removed_api_in_a_cell_is_one_line_naming_the_cell(tmp_path):
     assert result.returncode == 1
     assert 'error: In [1], line 3: tf.contrib.tensor_forest was removed' in result.stderr
     assert 'Traceback' not in result.stderr
+
+
+def test_the_runners_notes_name_the_cell_that_holds_the_line(tmp_path):
+    notebook = nbformat.v4.new_notebook(cells=[  # a 2016 lab: TF 0.x argument order, Python 2
+        nbformat.v4.new_code_cell('import tensorflow as tf\n\n'
+                                  'def cross_entropy(logits, labels):\n'
+                                  '    return tf.nn.softmax_cross_entropy_with_logits(logits, labels)'),
+        nbformat.v4.new_code_cell('sess = tf.Session()\n'
+                                  'loss = cross_entropy(tf.constant([[2., 0.5]]), tf.constant([[1., 0.]]))\n'
+                                  'print "loss %.4f" % sess.run(loss)[0]'),
+    ])
+    path = tmp_path / 'tf0_lab.ipynb'
+    nbformat.write(notebook, str(path))
+    result = runner([str(path)], tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.endswith('\nloss 0.2014\n')  # -log(softmax([2, .5])[0]): logits first, as in TF 0.x
+    assert ('note: In [1], line 4: tf.nn.softmax_cross_entropy_with_logits(logits, labels) with positional '
+            'arguments is read in TF 0.x order' in result.stderr)
+    assert 'note: In [2], line 3: Python 2' in result.stderr
+    notes = [line for line in result.stderr.splitlines() if line.startswith('note: ')]
+    assert notes and not [line for line in notes if 'ipykernel' in line]
 
 
 @pytest.mark.parametrize('content, expected', [

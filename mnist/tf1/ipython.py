@@ -71,10 +71,9 @@ class Cells:
 
     def cell_line(self, traceback_):
         """'In [N], line L: ' for the innermost frame of a cell in traceback_, else ''."""
-        cells = getattr(self.shell.compile, '_filename_map', {})  # cell file name -> execution count
         where = ''
         while traceback_ is not None:
-            number = cells.get(traceback_.tb_frame.f_code.co_filename)
+            number = program.cell_number(traceback_.tb_frame.f_code.co_filename)
             if number is not None:
                 where = 'In [%d], line %d: ' % (number, traceback_.tb_lineno)
             traceback_ = traceback_.tb_next

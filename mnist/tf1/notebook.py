@@ -9,15 +9,23 @@ run_notebook() executes a notebook top to bottom in that kernel with nbclient,
 as `jupyter nbconvert --execute` would: the kernel runs in the notebook's
 directory; each cell's output is printed as it comes (text as text, a picture
 as a line naming it), each cell announced on stderr; the executed notebook,
-outputs and pictures included, is written beside it as NAME.tf1.ipynb (or
---output), and never over a file that is not such an output; the first cell that
+with this run's outputs and pictures (none of those saved in the notebook), is
+written beside it as NAME.tf1.ipynb (or --output), and never over a file that
+is not such an output; the first cell that
 raises stops the run with the notebook's own traceback and one line naming
-the cell. A file that is not a notebook, or a notebook in another language,
-is one line before any kernel starts.
+the cell. Ctrl-C (or SIGTERM, a time limit's signal) interrupts the kernel as
+Jupyter's Interrupt does: the running cell stops with its own KeyboardInterrupt
+traceback, no further cell runs, the executed copy keeps the outputs so far, and
+the run ends with one line and exit status 130 (143 for SIGTERM); a second signal
+shuts the kernel down at once. A kernel that dies (killed, out of memory) is one
+line naming the cell. A file that is not a notebook, or a notebook in another
+language, is one line before any kernel starts.
 """
+import asyncio
 import json
 import os
 import re
+import signal
 import sys
 import tempfile
 
@@ -39,6 +47,14 @@ class NotebookError(RunnerError):
 
 class CellError(RunnerError):
     """A cell of the notebook raised; the notebook's traceback has been printed."""
+
+
+class StoppedError(RunnerError):
+    """The run was stopped by a signal (Ctrl-C, a time limit) or a dead kernel before the notebook's end."""
+
+    def __init__(self, message, exit_status=1):
+        super().__init__(message)
+        self.exit_status = exit_status
 
 
 def write_kernel_spec(directory, display_name=DISPLAY_NAME):
@@ -116,9 +132,41 @@ def _plain(text, stream):
 
 def _client_class():
     from nbclient import NotebookClient
+    from nbclient.util import ensure_async
 
     class TerminalClient(NotebookClient):
-        """nbclient's client, printing each output on the terminal as it arrives."""
+        """nbclient's client: each output printed as it arrives; a signal stops it as Jupyter's Interrupt."""
+
+        stopped_by = None  # the name of the signal that stopped the run
+        cell_index = None  # the cell running, or the last one run
+
+        async def async_start_new_kernel_client(self):
+            client = await super().async_start_new_kernel_client()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):  # nbclient's own kill the kernel mid-cell
+                try:
+                    loop.add_signal_handler(signum, self.stop, signum)
+                except (RuntimeError, ValueError):  # Windows: Ctrl-C is KeyboardInterrupt (run_notebook)
+                    pass
+            return client
+
+        def stop(self, signum):
+            """First signal: the kernel interrupted (a KeyboardInterrupt in the cell); a second: shut down."""
+            if self.stopped_by is None:
+                self.stopped_by = signal.Signals(signum).name
+                asyncio.ensure_future(ensure_async(self.km.interrupt_kernel()))
+            else:
+                asyncio.ensure_future(self._async_cleanup_kernel())
+
+        async def _async_cleanup_kernel(self):
+            if self.km is not None:  # nbclient cleans up once more after a cleanup on a signal
+                await super()._async_cleanup_kernel()
+
+        async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
+            if self.stopped_by is not None:  # stopped between two cells: no further cell runs
+                raise KeyboardInterrupt
+            self.cell_index = cell_index
+            return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
 
         def output(self, outs, msg, display_id, cell_index):
             out = super().output(outs, msg, display_id, cell_index)
@@ -165,8 +213,11 @@ def run_notebook(path, args=(), output=None):
     require('nbclient', 'a TF 1.x notebook', JUPYTER)
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
-    from nbclient.exceptions import CellExecutionError
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
     notebook.metadata[MARK] = os.path.basename(path)
+    for cell in notebook.cells:  # the copy shows this run's outputs: a cell the run did not reach has none
+        if cell.cell_type == 'code':
+            cell.outputs, cell.execution_count = [], None
     directory = os.path.dirname(os.path.abspath(path))
     with tempfile.TemporaryDirectory() as kernels:
         write_kernel_spec(os.path.join(kernels, KERNEL_NAME))
@@ -191,11 +242,29 @@ def run_notebook(path, args=(), output=None):
                 return output
             if error is not None:
                 print(_plain('\n'.join(error.get('traceback', [])), sys.stderr), file=sys.stderr)
+            if client.stopped_by is not None:
+                raise _stopped(path, number, client.stopped_by, output) from None
             raise CellError('%s, In [%d] raised %s: %s (the executed notebook, with the outputs so far: %s)'
                             % (path, number, e.ename, _plain(e.evalue, sys.stderr), output)) from None
+        except (KeyboardInterrupt, DeadKernelError) as e:
+            _write(notebook, output)
+            number = code_cell_number(notebook, client.cell_index or 0)
+            if isinstance(e, DeadKernelError) and client.stopped_by is None:
+                raise StoppedError('%s, In [%d]: the kernel died (killed, or out of memory) (the executed '
+                                   'notebook, with the outputs so far: %s)'
+                                   % (path, number, output)) from None
+            raise _stopped(path, number, client.stopped_by or 'SIGINT', output) from None
     _write(notebook, output)
     print('note: the executed notebook, with its outputs: %s' % output, file=sys.stderr)
     return output
+
+
+def _stopped(path, number, signal_name, output):
+    """The StoppedError of a run stopped by signal_name while (or after) cell In [number] ran."""
+    by = 'Ctrl-C' if signal_name == 'SIGINT' else signal_name
+    message = ('%s, In [%d]: stopped by %s (the executed notebook, with the outputs so far: %s)'
+               % (path, number, by, output))
+    return StoppedError(message, 128 + getattr(signal, signal_name))
 
 
 def _failed_cell(notebook):

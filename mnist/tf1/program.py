@@ -24,8 +24,21 @@ from mnist.tf1 import numpy1, python2
 
 
 def python3_tree(source, path):
-    """The module AST of `source` (the bytes or text of file `path`, or of a notebook cell) as the runner runs it."""
+    """The module AST of `source` (the bytes or text of file `path`, or a cell's) as the runner runs it."""
     return numpy1.rewrite(ast.parse(python2.python3_source(source, path), path))
+
+
+def cell_number(filename):
+    """N if `filename` is the file IPython compiled cell In [N] of this kernel as, else None."""
+    ipython = sys.modules.get('IPython')  # never imported for a program
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(getattr(shell, 'compile', None), '_filename_map', {}).get(filename)
+
+
+def source_name(filename):
+    """What a note calls the code of file `filename`: `In [N]` for a notebook cell's, else filename."""
+    number = cell_number(filename)
+    return filename if number is None else 'In [%d]' % number
 
 
 def compile_file(path):

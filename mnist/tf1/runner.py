@@ -180,7 +180,7 @@ def main(argv=None):
             run_script(path, argv[1:], options.get('--figures'))
     except (RunnerError, input_data.DataFileError, input_data.DownloadError) as e:
         print('error: %s%s' % (_where(e.__traceback__, path), e), file=sys.stderr)
-        return 1
+        return getattr(e, 'exit_status', 1)
     except (Exception, KeyboardInterrupt) as e:
         traceback.print_exception(type(e), e, _program_frames(e.__traceback__, path))
         return 130 if isinstance(e, KeyboardInterrupt) else 1
