@@ -257,8 +257,9 @@ def test_ctrl_c_stops_the_running_cell_as_jupyters_interrupt_and_keeps_the_outpu
     assert not executed.cells[2].outputs
 
 
-def test_keyboard_interrupt_in_the_runner_keeps_the_outputs_so_far(tmp_path, monkeypatch, capsys):
-    """Where no signal handler can be installed (Windows), Ctrl-C is a KeyboardInterrupt in the runner."""
+@pytest.mark.parametrize('ctrl_c', ['KeyboardInterrupt', 'signal between cells'])
+def test_ctrl_c_after_a_cell_keeps_its_outputs_and_runs_no_further_cell(tmp_path, monkeypatch, ctrl_c):
+    """Ctrl-C as a KeyboardInterrupt in the runner (Windows: no signal handlers), or a signal after a cell."""
     notebook = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("print('data ready')"),
         nbformat.v4.new_code_cell("print('never')"),
@@ -269,8 +270,10 @@ def test_keyboard_interrupt_in_the_runner_keeps_the_outputs_so_far(tmp_path, mon
 
     class CtrlCAfterTheFirstCell(client_class):
         async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
-            if cell_index == 1:
+            if cell_index == 1 and ctrl_c == 'KeyboardInterrupt':
                 raise KeyboardInterrupt
+            if cell_index == 1:
+                self.stop(signal.SIGINT)
             return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
 
     monkeypatch.setattr(tf1_notebook, '_client_class', lambda: CtrlCAfterTheFirstCell)

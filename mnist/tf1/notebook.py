@@ -49,6 +49,10 @@ class CellError(RunnerError):
     """A cell of the notebook raised; the notebook's traceback has been printed."""
 
 
+class _StoppedBetweenCells(Exception):
+    """A signal came after a cell ended: no further cell runs (nbclient then shuts the kernel down)."""
+
+
 class StoppedError(RunnerError):
     """The run was stopped by a signal (Ctrl-C, a time limit) or a dead kernel before the notebook's end."""
 
@@ -152,19 +156,26 @@ def _client_class():
 
         def stop(self, signum):
             """First signal: the kernel interrupted (a KeyboardInterrupt in the cell); a second: shut down."""
+            if self.km is None:  # the kernel is shut down already
+                return
             if self.stopped_by is None:
                 self.stopped_by = signal.Signals(signum).name
-                asyncio.ensure_future(ensure_async(self.km.interrupt_kernel()))
+                asyncio.ensure_future(self.interrupt_kernel())
             else:
                 asyncio.ensure_future(self._async_cleanup_kernel())
+
+        async def interrupt_kernel(self):
+            manager = self.km
+            if manager is not None and await ensure_async(manager.is_alive()):  # else it has ended meanwhile
+                await ensure_async(manager.interrupt_kernel())
 
         async def _async_cleanup_kernel(self):
             if self.km is not None:  # nbclient cleans up once more after a cleanup on a signal
                 await super()._async_cleanup_kernel()
 
         async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
-            if self.stopped_by is not None:  # stopped between two cells: no further cell runs
-                raise KeyboardInterrupt
+            if self.stopped_by is not None:
+                raise _StoppedBetweenCells
             self.cell_index = cell_index
             return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
 
@@ -246,7 +257,7 @@ def run_notebook(path, args=(), output=None):
                 raise _stopped(path, number, client.stopped_by, output) from None
             raise CellError('%s, In [%d] raised %s: %s (the executed notebook, with the outputs so far: %s)'
                             % (path, number, e.ename, _plain(e.evalue, sys.stderr), output)) from None
-        except (KeyboardInterrupt, DeadKernelError) as e:
+        except (KeyboardInterrupt, DeadKernelError, _StoppedBetweenCells) as e:
             _write(notebook, output)
             number = code_cell_number(notebook, client.cell_index or 0)
             if isinstance(e, DeadKernelError) and client.stopped_by is None:
