@@ -287,6 +287,26 @@ def test_ctrl_c_after_a_cell_keeps_its_outputs_and_runs_no_further_cell(tmp_path
     assert outputs_text(executed) == 'data ready\n'
 
 
+def test_a_kernel_that_dies_is_one_line_naming_the_cell(tmp_path):
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("print('first')"),
+        nbformat.v4.new_code_cell('import os\nos._exit(9)  # as the out-of-memory killer ends a process'),
+        nbformat.v4.new_code_cell("print('never')"),
+    ])
+    path = tmp_path / 'lab.ipynb'
+    nbformat.write(notebook, str(path))
+    result = runner([str(path)], tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == 'first\n'
+    assert 'Traceback' not in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        'error: %s, In [2]: the kernel died, its process ended without a Python error (killed, out of '
+        'memory, a crash in native code) (the executed notebook, with the outputs so far: %s)'
+        % (path, tmp_path / 'lab.tf1.ipynb'))
+    executed = nbformat.read(str(tmp_path / 'lab.tf1.ipynb'), as_version=4)
+    assert outputs_text(executed) == 'first\n'
+
+
 def test_a_removed_api_in_a_cell_is_one_line_naming_the_cell(tmp_path):
     notebook = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell('import tensorflow as tf\n\nforest = tf.contrib.tensor_forest'),

@@ -17,8 +17,8 @@ the cell. Ctrl-C (or SIGTERM, a time limit's signal) interrupts the kernel as
 Jupyter's Interrupt does: the running cell stops with its own KeyboardInterrupt
 traceback, no further cell runs, the executed copy keeps the outputs so far, and
 the run ends with one line and exit status 130 (143 for SIGTERM); a second signal
-shuts the kernel down at once. A kernel that dies (killed, out of memory) is one
-line naming the cell. A file that is not a notebook, or a notebook in another
+shuts the kernel down at once. A kernel that dies (killed, out of memory, a
+crash in native code) is one line naming the cell. A file that is not a notebook, or a notebook in another
 language, is one line before any kernel starts.
 """
 import asyncio
@@ -261,9 +261,9 @@ def run_notebook(path, args=(), output=None):
             _write(notebook, output)
             number = code_cell_number(notebook, client.cell_index or 0)
             if isinstance(e, DeadKernelError) and client.stopped_by is None:
-                raise StoppedError('%s, In [%d]: the kernel died (killed, or out of memory) (the executed '
-                                   'notebook, with the outputs so far: %s)'
-                                   % (path, number, output)) from None
+                raise StoppedError('%s, In [%d]: the kernel died, its process ended without a Python error '
+                                   '(killed, out of memory, a crash in native code) (the executed notebook, '
+                                   'with the outputs so far: %s)' % (path, number, output)) from None
             raise _stopped(path, number, client.stopped_by or 'SIGINT', output) from None
     _write(notebook, output)
     print('note: the executed notebook, with its outputs: %s' % output, file=sys.stderr)
