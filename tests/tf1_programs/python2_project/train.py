@@ -38,7 +38,7 @@ for epoch in xrange(4):
     for i in xrange(batches_per_epoch):
         batch_xs, batch_ys = batches.next()
         _, loss = sess.run([train_step, cross_entropy], feed_dict={x: batch_xs, y_: batch_ys, rate: lr})
-    print "step %d: cross entropy %.4f (learning rate %s)" % (epoch, loss, lr)
+    print "step %d: learning rate %s, cross entropy %.4f" % (epoch, lr, loss)
 
 right = sess.run(tf.reduce_sum(tf.cast(correct, tf.int32)), feed_dict={x: mnist.test.images, y_: mnist.test.labels})
 print "%d of %d right: %d%%" % (right, mnist.test.num_examples, right * 100 / mnist.test.num_examples)
