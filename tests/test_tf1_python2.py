@@ -349,9 +349,12 @@ def load_mnist(train_dir='MNIST-data'):
     (_copy_2015() + '\n\ndef show(image):\n  pass\n', False),  # a function of the program's own
     (LATER_COPY.replace('validation_size=5000', 'validation_size=0'), False),  # its own split
     (LATER_COPY.replace('  def next_batch', '  def next_batch_balanced'), False),
+    (LATER_COPY.replace('(train_dir,', '(train_images_file, validation_size,'), False),  # its own arguments
+    (LATER_COPY.replace('batch_size, fake_data=False, shuffle=True', 'batch_size, balanced=True'), False),
     ('def read_data_sets(train_dir):\n    return None\n', False),
     ('this is not Python {\n', False),
-], ids=['2015', '2017', 'python2', 'own_function', 'own_default', 'own_method', 'own_loader', 'not_python'])
+], ids=['2015', '2017', 'python2', 'own_function', 'own_default', 'own_method', 'own_arguments',
+         'own_batches', 'own_loader', 'not_python'])
 def test_tutorials_input_data_is_recognized_by_its_content(tmp_path, source, copy):
     path = tmp_path / 'input_data.py'
     path.write_text(source)

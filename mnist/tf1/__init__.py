@@ -23,11 +23,14 @@ The parts, each mapping one kind of removed API:
   estimator.py tf.estimator: Estimator (train, evaluate, predict), EstimatorSpec, ModeKeys,
                RunConfig, inputs.numpy_input_fn, the session hooks; on tf.compat.v1 graph mode
   program.py   the program and the modules of its directory, compiled as python2.py and numpy1.py
-               say; its own mnist.py or mnist/ is its `mnist`
+               say (a Python 2 program as a whole); its own mnist.py or mnist/ is its `mnist`;
+               `import input_data`, or a copy of the tutorials' input_data.py, is mnist.input_data
   numpy1.py    NumPy 1's API that NumPy 2 removed (np.float, np.asscalar, ndarray.tostring,
                np.fromstring on bytes, ...), read through __numpy1__ in the program's files, with a
                note; NumPy integer scalars of any width read as Python ints in shapes and sizes
-  python2.py   a Python 2 file: translated to Python 3 in memory by fissix (2to3), with a note
+  python2.py   a Python 2 file: translated to Python 3 in memory by fissix (2to3), with a note,
+               keeping Python 2's `/` and its text files' bytes; a Python 3 file never is
+  child.py     multiprocessing's 'spawn' and 'forkserver' children run the program under the runner
   figures.py   matplotlib: plt.show(fig) as old matplotlib took it; without a display, shown
                figures saved as PNG files, each named in one line; --figures DIR made first
   namespace.py, errors.py   the module type they are built from, and the runner's errors

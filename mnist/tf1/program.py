@@ -151,6 +151,11 @@ TUTORIALS_INPUT_DATA = {'maybe_download', '_maybe_download', '_read32', 'extract
                         'dense_to_one_hot', 'DataSet', 'read_data_sets', 'load_mnist'}
 TUTORIALS_INPUT_DATA_CORE = {'_read32', 'extract_images', 'extract_labels', 'DataSet', 'read_data_sets'}
 TUTORIALS_DATASET_METHODS = {'__init__', 'images', 'labels', 'num_examples', 'epochs_completed', 'next_batch'}
+TUTORIALS_PARAMETERS = {
+    'read_data_sets': {'train_dir', 'fake_data', 'one_hot', 'dtype', 'reshape', 'validation_size', 'seed',
+                       'source_url'},
+    'next_batch': {'self', 'batch_size', 'fake_data', 'shuffle'},
+}
 TUTORIALS_READ_DATA_SETS_DEFAULTS = {'fake_data': False, 'one_hot': False, 'reshape': True,
                                      'validation_size': 5000, 'seed': None}
 
@@ -165,6 +170,12 @@ def _parse_any(source, path):
         return ast.parse(translate(decode(source), path))
     except Exception:  # noqa: BLE001 (any parse error of fissix's, or fissix missing: not a copy we can read)
         return None
+
+
+def _parameters(function):
+    """The names of the parameters of an ast.FunctionDef."""
+    arguments = function.args
+    return {arg.arg for arg in arguments.posonlyargs + arguments.args + arguments.kwonlyargs}
 
 
 def _defaults(function):
@@ -192,11 +203,15 @@ def is_tutorials_input_data(path):
                if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
     if not TUTORIALS_INPUT_DATA_CORE <= set(defined) <= TUTORIALS_INPUT_DATA:
         return False
-    methods = {node.name for node in defined['DataSet'].body if isinstance(node, ast.FunctionDef)}
-    if not methods <= TUTORIALS_DATASET_METHODS or 'next_batch' not in methods:
+    methods = {node.name: node for node in defined['DataSet'].body if isinstance(node, ast.FunctionDef)}
+    if not set(methods) <= TUTORIALS_DATASET_METHODS or 'next_batch' not in methods:
         return False
     read_data_sets = defined['read_data_sets']
-    if not isinstance(read_data_sets, ast.FunctionDef) or read_data_sets.args.args[0].arg != 'train_dir':
+    for function in (read_data_sets, methods['next_batch']):
+        if not isinstance(function, ast.FunctionDef) or not _parameters(function) <= TUTORIALS_PARAMETERS[
+                function.name]:
+            return False
+    if read_data_sets.args.args[0].arg != 'train_dir':
         return False
     defaults = _defaults(read_data_sets)
     return all(defaults[name] == value for name, value in TUTORIALS_READ_DATA_SETS_DEFAULTS.items()
@@ -301,7 +316,8 @@ def install_finder(directory, python2=False):
     path_finder = importlib.machinery.PathFinder
     sys.meta_path.insert(sys.meta_path.index(path_finder) if path_finder in sys.meta_path
                          else len(sys.meta_path), finder)
-    sys.meta_path.append(_TutorialsInputData())
+    if not any(isinstance(finder, _TutorialsInputData) for finder in sys.meta_path):
+        sys.meta_path.append(_TutorialsInputData())
 
 
 def give_mnist_to_the_program(directory):

@@ -5,8 +5,9 @@ then Keras 2, from tf-keras), imports TensorFlow, switches TF 2 behaviour off
 without printing TensorFlow's deprecation warnings about that, and installs the
 module map of modules.py, and reads NumPy integer scalars as NumPy 1 programs
 expect (numpy1.py). run_script() runs the program with its own sys.argv, it and
-its own modules compiled by program.py (Python 2 translated, NumPy 1's removed
-API provided), its own mnist.py as its `mnist`.
+its own modules compiled by program.py (a Python 2 program translated, NumPy 1's
+removed API provided), its own mnist.py as its `mnist`, and multiprocessing's
+children started as the runner starts it.
 main() reports the runner's errors (RunnerError) and data that cannot be
 read or downloaded (input_data's DataFileError and DownloadError: the
 environment's problem, not the program's) as one line `error: ...` naming the
