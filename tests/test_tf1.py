@@ -213,8 +213,8 @@ def test_python2_program_runs_translated_in_memory_with_one_note_and_learns(data
     assert 'test examples: 200\ntrain examples: 600\n' in result.stdout  # print a, b; dict.iteritems
     notes = [line for line in result.stderr.splitlines() if line.startswith('note:')]
     assert notes == ["note: %s, line 10: Python 2 (multiple exception types must be parenthesized): "
-                     "running the program and its own modules translated to Python 3 in memory by "
-                     "fissix (2to3's fixers), with Python 2's `/` and file writes; the files are unchanged"
+                     "running it translated to Python 3 in memory by fissix (2to3's fixers), with Python 2's "
+                     "`/` and file writes, and the program's own modules with it; the files are unchanged"
                      % program]
     with open(program, 'rb') as f:
         assert f.read() == before
@@ -228,9 +228,9 @@ def test_python2_program_that_python3_compiles_runs_translated_with_one_note_and
     assert_learns(result.stdout)
     assert 'test examples: 200\ntrain examples: 600\n' in result.stdout  # print(a), b; dict.iteritems
     notes = [line for line in result.stderr.splitlines() if line.startswith('note:')]
-    assert notes == ["note: %s, line 20: Python 2 (xrange): running the program and its own modules "
-                     "translated to Python 3 in memory by fissix (2to3's fixers), with Python 2's `/` and "
-                     "file writes; the files are unchanged" % program]
+    assert notes == ["note: %s, line 20: Python 2 (xrange): running it translated to Python 3 in memory "
+                     "by fissix (2to3's fixers), with Python 2's `/` and file writes, and the program's own "
+                     "modules with it; the files are unchanged" % program]
 
 
 @pytest.mark.parametrize('source, idioms', [

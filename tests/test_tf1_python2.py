@@ -108,8 +108,8 @@ def test_unguarded_python2_idioms_are_found(source, idioms):
     assert python2.python2_idioms(ast.parse(source)) == idioms
 
 
-TRANSLATED = ("running the program and its own modules translated to Python 3 in memory by fissix "
-              "(2to3's fixers), with Python 2's `/` and file writes; the files are unchanged")
+TRANSLATED = ("running it translated to Python 3 in memory by fissix (2to3's fixers), with Python 2's `/` "
+              "and file writes, and the program's own modules with it; the files are unchanged")
 FLOORS = ("`/` between integers (int, int) floors, as in Python 2; the runner keeps Python 2's `/` in this "
           "Python 2 program (`from __future__ import division` in a file makes it true division there)")
 

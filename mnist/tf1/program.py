@@ -36,10 +36,7 @@ import sys
 
 from mnist import input_data
 from mnist.tf1 import numpy1
-from mnist.tf1.python2 import RUNTIME, Runtime, decode, translate, translated_tree, why_python2
-
-PYTHON2_NOTE = ("note: %s: running the program and its own modules translated to Python 3 in memory by "
-                "fissix (2to3's fixers), with Python 2's `/` and file writes; the files are unchanged")
+from mnist.tf1.python2 import NOTE, RUNTIME, Runtime, decode, translate, translated_tree, why_python2
 
 
 def python3_tree(source, path, python2=False, package=False):
@@ -52,7 +49,7 @@ def python3_tree(source, path, python2=False, package=False):
     if not python2:
         why = why_python2(source, path)
         if why:
-            print(PYTHON2_NOTE % why, file=sys.stderr)
+            print(NOTE % why, file=sys.stderr)
             python2 = True
     tree = translated_tree(source, path, package) if python2 else ast.parse(source, path)
     tree = numpy1.rewrite(tree)

@@ -213,6 +213,39 @@ def why_python2(source, path):
     return '%s, line %d: Python 2 (%s)' % (path, line, what)
 
 
+NOTE = ("note: %s: running it translated to Python 3 in memory by fissix (2to3's fixers), with Python 2's "
+        "`/` and file writes, and the program's own modules with it; the files are unchanged")
+
+
+def python3_source(source, path, python2=False):
+    """source (bytes or str of file `path`, or of a notebook cell) if Python 3, else its translation (a str).
+
+    A Python 2 source (why_python2) is translated with the note NOTE; with python2=True (a
+    part of a Python 2 program) any source is, without a note, unless fissix cannot
+    translate it (Python 3 only syntax): that is returned as it is. Raises Python 3's
+    SyntaxError if the source compiles neither as it is nor translated.
+    """
+    if not python2:
+        why = why_python2(source, path)
+        if why is None:
+            return source
+        print(NOTE % why, file=sys.stderr)
+    require('fissix', '%s: Python 2' % path, 'fissix')
+    translation = _translation(decode(source), path, package=False)
+    return source if translation is None else translation
+
+
+def true_division(source):
+    """Whether source (Python 2) has `from __future__ import division` (which 2to3's fix_future drops)."""
+    from fissix.refactor import _detect_future_features
+    return 'division' in _detect_future_features(decode(source))
+
+
+def python2_operators(tree, true_division=False):
+    """The AST of a translated file with Python 2's `/` (unless true_division) and open, via __python2__."""
+    return ast.fix_missing_locations(_Python2Operators(tree, true_division).visit(tree))
+
+
 def translated_tree(source, path, package=False):
     """The module AST of source (Python 2: bytes or str of file `path`) translated, keeping `/` and open.
 
@@ -220,14 +253,10 @@ def translated_tree(source, path, package=False):
     program of Python 2 files) is Python 3's own tree, unchanged.
     """
     require('fissix', '%s: Python 2' % path, 'fissix')
-    text = decode(source)
-    translation = _translation(text, path, package)
+    translation = _translation(decode(source), path, package)
     if translation is None:
         return ast.parse(source, path)
-    from fissix.refactor import _detect_future_features  # 2to3's own reading; its fix_future drops them
-    true_division = 'division' in _detect_future_features(text)
-    tree = ast.parse(translation, path)
-    return ast.fix_missing_locations(_Python2Operators(tree, true_division).visit(tree))
+    return python2_operators(ast.parse(translation, path), true_division(source))
 
 
 def _runtime(name):

@@ -22,7 +22,7 @@ import traceback
 import types
 
 from mnist import input_data
-from mnist.tf1 import figures, program
+from mnist.tf1 import figures, program, python2
 from mnist.tf1.errors import ProgramNotFoundError, RunnerError
 
 USAGE = ('usage: mnist-tf1 [--figures DIR] PROGRAM.py [program args...]  (or python -m mnist.tf1 ...)\n'
@@ -78,7 +78,7 @@ def run_script(path, args, figures_dir=None):
         figures.make_directory(figures_dir)
     why_python2 = program.python2_program(path)
     if why_python2:
-        print(program.PYTHON2_NOTE % why_python2, file=sys.stderr)
+        print(python2.NOTE % why_python2, file=sys.stderr)
     code = _prepare(path, figures_dir, bool(why_python2))
     sys.argv = [path] + list(args)
     _start_children_as_the_runner(path, figures_dir, bool(why_python2))
