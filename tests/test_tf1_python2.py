@@ -397,3 +397,26 @@ def test_program_beside_its_own_mnist_pickles_and_spawns(mnist_root, tmp_path):
     assert result.stdout.splitlines()[-2:] == ['pickled training set: 600 examples',
                                                'spawn: test accuracy 1.0000']
     assert error_lines(result.stderr) == []
+
+
+def test_notebook_cells_after_a_python2_cell_run_as_python2(capsys):
+    import types
+
+    from mnist.tf1 import ipython
+    shell = types.SimpleNamespace(execution_count=1, user_ns={})
+    cells = ipython.Cells(shell)
+    python2._noted.clear()
+    results = []
+    for number, cell in enumerate(['x = 7 / 2\n', 'print "python 2"\n', 'y = 7 / 2\nz = input()\n'], 1):
+        shell.execution_count = number
+        lines = cells.translate_python2(cell.splitlines(keepends=True))
+        tree = cells.visit(ast.parse(''.join(lines)))
+        shell.user_ns['input'] = lambda: '6 * 7'
+        exec(compile(tree, 'In [%d]' % number, 'exec'), shell.user_ns)
+        results.append(cells.python2)
+    assert results == [False, True, True]
+    assert (shell.user_ns['x'], shell.user_ns['y'], shell.user_ns['z']) == (3.5, 3, 42)
+    err = capsys.readouterr().err
+    assert notes(err) == ["note: In [2], line 1: Python 2 (Missing parentheses in call to 'print'. "
+                          "Did you mean print(...)?): " + TRANSLATED, 'note: In [3], line 1: ' + FLOORS]
+    python2._noted.clear()
