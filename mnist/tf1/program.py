@@ -69,8 +69,12 @@ def run_globals(path):
 
 
 def _inside(path, directory):
+    """Whether `path` is in `directory` or below it."""
     path, directory = os.path.abspath(path), os.path.abspath(directory)
-    return os.path.commonpath([path, directory]) == directory
+    try:
+        return os.path.commonpath([path, directory]) == directory
+    except ValueError:  # on two Windows drives
+        return False
 
 
 def _own_modules(fullname, directory):
