@@ -231,6 +231,34 @@ def test_python3_program_importing_a_python2_module_is_translated_whole(tmp_path
     assert notes(result.stderr)[0].startswith('note: %s, line 2: Python 2 (' % (tmp_path / 'helper.py'))
 
 
+def test_python2_program_in_a_folder_with_init_py_imports_its_siblings(tmp_path):
+    (tmp_path / '__init__.py').write_text('')
+    (tmp_path / 'prog.py').write_text('import helper\nprint helper.half\n')
+    (tmp_path / 'helper.py').write_text('half = 7 / 2\n')
+    result = run(['-m', 'mnist.tf1', 'prog.py'], tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout == '3\n'  # `import helper` stays absolute: the program is no package's module
+
+
+@pytest.mark.parametrize('files, python2_file', [
+    ({'prog.py': 'import pkg.mod\n', 'pkg/__init__.py': '', 'pkg/mod.py': 'import helper\n',
+      'pkg/helper.py': 'print "x"\n'}, 'pkg/helper.py'),  # an implicit relative import
+    ({'prog.py': 'from ns import mod\n', 'ns/mod.py': 'for i in xrange(2):\n    pass\n'}, 'ns/mod.py'),
+    ({'prog.py': 'from . import nothing\nimport os, numpy\nimport local\n', 'local.py': 'x = 1\n',
+      'unused.py': 'print "x"\n'}, None),
+    ({'prog.py': 'import broken\n', 'broken.py': 'def f(:\n'}, None),  # left to its import
+])
+def test_python2_program_follows_the_programs_own_imports(tmp_path, files, python2_file):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text)
+    why = program.python2_program(str(tmp_path / 'prog.py'))
+    if python2_file is None:
+        assert why is None
+    else:
+        assert why.startswith('%s, line ' % (tmp_path / python2_file))
+
+
 def test_source_encodings_are_honoured_and_bad_ones_are_pythons_own_error(tmp_path):
     latin = b'# -*- coding: latin-1 -*-\nname = "Jos\xe9"\nprint len(name), name\n'
     (tmp_path / 'latin.py').write_bytes(latin)

@@ -139,7 +139,10 @@ def python2_program(path):
             continue
         if why:
             return why
-        for name in _imports(ast.parse(source, file), package):
+        names = list(_imports(ast.parse(source, file), package))
+        if package:  # Python 2's implicit relative imports: `import sibling` in a package's module
+            names += [package + '.' + name for name in names]
+        for name in names:
             for own in _own_modules(name, directory):
                 if not (own[0].endswith('input_data.py') and is_tutorials_input_data(own[0])):
                     pending.append(own)
