@@ -381,8 +381,11 @@ def load_mnist(train_dir='MNIST-data'):
     (LATER_COPY.replace('batch_size, fake_data=False, shuffle=True', 'batch_size, balanced=True'), False),
     ('def read_data_sets(train_dir):\n    return None\n', False),
     ('this is not Python {\n', False),
+    ('"""Functions for downloading and reading MNIST data."""\nfrom __future__ import print_function\n'
+     'import gzip\nfrom tensorflow.contrib.learn.python.learn.datasets.mnist import read_data_sets\n', True),
+    ('from tensorflow.contrib.learn.python.learn.datasets.mnist import read_data_sets\nDATA = "x"\n', False),
 ], ids=['2015', '2017', 'python2', 'own_function', 'own_default', 'own_method', 'own_arguments',
-         'own_batches', 'own_loader', 'not_python'])
+         'own_batches', 'own_loader', 'not_python', '2016_import', 'import_and_more'])
 def test_tutorials_input_data_is_recognized_by_its_content(tmp_path, source, copy):
     path = tmp_path / 'input_data.py'
     path.write_text(source)

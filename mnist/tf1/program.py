@@ -14,8 +14,10 @@ The tutorials' `input_data`: TF 0.x's tutorial had readers download
 input_data.py beside their program. `import input_data` with no such module
 gives mnist.input_data, and a module of the program named input_data that is a
 copy of the tutorials' (is_tutorials_input_data: its functions, DataSet's
-methods and read_data_sets' defaults are the tutorials', of any release
-2015-2018) is replaced by mnist.input_data, each with one note naming the file.
+methods and read_data_sets' parameters and defaults are the tutorials', of
+any release 2015-2018, or it only imports read_data_sets from TensorFlow, as
+the tutorials' file did from 2016 on) is replaced by mnist.input_data, each
+with one note naming the file.
 A different loader of the program's own stays its own.
 
 A program called mnist.py, or one beside its own mnist.py or mnist/ (the
@@ -197,12 +199,23 @@ def _defaults(function):
     return defaults
 
 
+def _reexports_read_data_sets(tree):
+    """Whether a module only imports, read_data_sets from TensorFlow among them (input_data.py, 2016-2018)."""
+    body = [node for node in tree.body
+            if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))]  # its docstring
+    return all(isinstance(node, (ast.Import, ast.ImportFrom)) for node in body) and any(
+        isinstance(node, ast.ImportFrom) and (node.module or '').startswith('tensorflow.')
+        and any(alias.name == 'read_data_sets' for alias in node.names) for node in body)
+
+
 def is_tutorials_input_data(path):
     """Whether the file at `path` is a copy of the tutorials' input_data.py (see the module docstring)."""
     with open(path, 'rb') as f:
         tree = _parse_any(f.read(), path)
     if tree is None:
         return False
+    if _reexports_read_data_sets(tree):
+        return True
     defined = {node.name: node for node in tree.body
                if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
     if not TUTORIALS_INPUT_DATA_CORE <= set(defined) <= TUTORIALS_INPUT_DATA:
