@@ -9,7 +9,9 @@ committed), together with the files of its own directory (those under
 --max-file-bytes). The data directories the program names (DATA_DIRS), and the
 tutorials' /tmp ones, get links to the four IDX files of --data (Fashion-MNIST:
 MNIST cannot be downloaded here); a mnist.npz it names is written from them in
-Keras's layout. Then, one at a time and from its own directory, each program
+Keras's layout. A program that stops because MNIST cannot be downloaded into a
+directory of its own choosing (in its repository or under /tmp) is given the
+data there and run once more. Then, one at a time and from its own directory, each program
 runs as `mnist-tf1 PROGRAM.py` at the lowest priority with one thread, for at
 most --timeout seconds. Outcomes:
 
@@ -53,13 +55,17 @@ SHARED_DATA_DIRS = ('/tmp', '/tmp/data', '/tmp/mnist_data', '/tmp/mnist-data',
 ONE_THREAD = dict(OMP_NUM_THREADS='1', TF_NUM_INTEROP_THREADS='1', TF_NUM_INTRAOP_THREADS='1')
 TRACEBACK = 'Traceback (most recent call last):'
 # What a failure needs that this machine or the runner cannot give: (pattern of its class, need).
-NEEDS = ((r'\b[A-Z]:(\.\.\.|[\\/])|/Users/|/home/|/scratch/', 'files where its author kept them'),
+# A path of the program's author: a Windows drive (masked or not), a home or scratch directory.
+AUTHORS_PATH = r'\b[A-Z]:(\.\.\.|[\\/])|/Users/|/home/|/scratch/'
+NEEDS = ((AUTHORS_PATH, 'files where its author kept them'),
          (r'Could not download \S+-ubyte\.gz into', 'MNIST downloaded into a directory of its own'),
          (r'DownloadError|urlopen error|Temporary failure in name resolution|'
           r'Name or service not known|Network is unreachable|HTTP Error', 'network'),
          (r'GPU|CUDA|cudnn|device specification', 'a GPU'),
          (r'job_name|ps_hosts|worker_hosts|task_index|not defined in cluster', 'a cluster'),
          (r'EOFError: EOF when reading a line', 'a person at the keyboard'),
+         (r'Nan in summary', 'a loss that stays finite (it reached NaN)'),
+         (r"cannot import name 'MNIST' from 'mnist'", "the python-mnist package (`mnist` is this project's)"),
          (r"No module named '(?!tensorflow|keras|input_data)", 'a package not installed here'))
 
 
@@ -99,8 +105,8 @@ def materialize(git, commit, path, destination, max_file_bytes):
             f.write(content)
 
 
-def add_data_dirs(program_dir, source, data, work):
-    """Gives the data directories the program names links to data's IDX files they lack (.gz or not).
+def data_dirs(program_dir, source, work):
+    """The data directories to give the program: those its text names, and the shared ones.
 
     A DATA_DIRS name counts as named where source (the program's text) has it as
     a string ('mnist/', "./mnist"); those outside work are left out. SHARED_DATA_DIRS
@@ -112,7 +118,28 @@ def add_data_dirs(program_dir, source, data, work):
         named.append(CONTRIB_LEARN_DATA_DIR)
     relative = [os.path.normpath(os.path.join(program_dir, name)) for name in named]
     inside = [d for d in relative if os.path.commonpath([d, work]) == work]
-    for directory in inside + [d for d in SHARED_DATA_DIRS if os.name == 'posix']:
+    return inside + [d for d in SHARED_DATA_DIRS if os.name == 'posix']
+
+
+def download_dir(error, program_dir, work):
+    """The directory the runner could not download MNIST into, if it is one to give data to, else None.
+
+    That is one inside work or under /tmp: a directory of the author's own
+    (C:/..., /home/...) is not made.
+    """
+    match = re.search(r'Could not download \S+-ubyte\.gz into (.+?) \(', error)
+    if not match or re.search(AUTHORS_PATH, match.group(1)):
+        return None
+    directory = os.path.normpath(os.path.join(program_dir, match.group(1)))
+    for root in [work] + (['/tmp'] if os.name == 'posix' else []):
+        if os.path.commonpath([directory, root]) == root:
+            return directory
+    return None
+
+
+def link_data(directories, data):
+    """Gives each directory links to data's IDX files it lacks (.gz or not); a file's place is skipped."""
+    for directory in directories:
         if os.path.exists(directory) and not os.path.isdir(directory):
             continue
         os.makedirs(directory, exist_ok=True)
@@ -170,15 +197,27 @@ def failure_class(line, program):
     return found[:300]
 
 
-def needs(failure, constructs):
+def needs(failure, constructs, program_dir):
     """What the failure needs that this machine or the runner cannot give ('' if nothing known).
 
     constructs: the survey's keys for the program; `own_bug` is a program that fails on TF 1.x too.
+    A module that is missing but is a file of program_dir's tree is the program's own, not a package.
     """
+    missing = re.search(r"No module named '([\w.]+)'", failure)
+    if missing and _has_module(program_dir, missing.group(1).split('.')[-1]):
+        return ''
     for pattern, need in NEEDS:
         if re.search(pattern, failure):
             return need
     return 'its own bug fixed' if 'own_bug' in constructs.split(',') else ''
+
+
+def _has_module(directory, name):
+    """Whether name.py or a folder `name` is somewhere under directory."""
+    for _, folders, files in os.walk(directory):
+        if name + '.py' in files or name in folders:
+            return True
+    return False
 
 
 def run_program(program_dir, program, timeout, log_path):
@@ -254,7 +293,10 @@ def reclassify(results_path, rows, work):
             line = error_line(f.read())
         if line:
             r.update(failure=failure_class(line, os.path.basename(r['path'])), error=line[:300])
-        r['needs'] = needs(r['error'] or r['failure'], constructs.get((r['repository'], r['path']), ''))
+        program_dir = os.path.join(work, r['repository'].replace('/', '+'), 'repo',
+                                   *os.path.dirname(r['path']).split('/'))
+        r['needs'] = needs(r['error'] or r['failure'], constructs.get((r['repository'], r['path']), ''),
+                           program_dir)
     write_results(results_path, results)
     return results
 
@@ -338,13 +380,19 @@ def main(argv=None):
             program_dir = os.path.join(destination, *os.path.dirname(row['path']).split('/'))
             with open(os.path.join(destination, *row['path'].split('/')), 'rb') as f:
                 source = f.read().decode('utf-8', 'replace')
-            add_data_dirs(program_dir, source, os.path.abspath(args.data), args.work)
-            add_keras_npz(program_dir, source, os.path.abspath(args.data), args.work)
-            outcome, failure, error, seconds = run_program(
-                program_dir, os.path.basename(row['path']), args.timeout,
-                os.path.join(args.work, name, 'output.txt'))
-            result.update(outcome=outcome, failure=failure, needs=needs(error or failure, row['constructs']),
-                          seconds='%.0f' % seconds, error=error)
+            data = os.path.abspath(args.data)
+            link_data(data_dirs(program_dir, source, args.work), data)
+            add_keras_npz(program_dir, source, data, args.work)
+            log = os.path.join(args.work, name, 'output.txt')
+            program = os.path.basename(row['path'])
+            outcome, failure, error, seconds = run_program(program_dir, program, args.timeout, log)
+            # A directory of its own choosing that it would download MNIST into: given the data, once.
+            directory = download_dir(error, program_dir, args.work)
+            if directory:
+                link_data([directory], data)
+                outcome, failure, error, seconds = run_program(program_dir, program, args.timeout, log)
+            result.update(outcome=outcome, failure=failure, seconds='%.0f' % seconds, error=error,
+                          needs=needs(error or failure, row['constructs'], program_dir))
         results.append(result)
         print('%3d/%d %-8s %s/%s %s' % (number, len(rows), result['outcome'], row['repository'],
                                         row['path'], result['failure']), flush=True)
