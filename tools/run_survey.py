@@ -311,13 +311,21 @@ def write_results(path, results):
 
 
 def summary(results):
-    """The printed table: counts per outcome, then per failure class."""
+    """The printed table: counts per outcome, per need of the failed programs, per failure class."""
     lines = []
     outcomes = ('ran', 'trained', 'failed')
     lines.append('%-8s %4s' % ('outcome', 'n'))
     for outcome in outcomes:
         lines.append('%-8s %4d' % (outcome, sum(r['outcome'] == outcome for r in results)))
     lines.append('%-8s %4d' % ('total', len(results)))
+    failed = [r for r in results if r['outcome'] == 'failed']
+    lines.append('')
+    lines.append('%4s  failed programs by what they need' % 'n')
+    counts = {}
+    for r in failed:
+        counts[r['needs']] = counts.get(r['needs'], 0) + 1
+    for need, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        lines.append('%4d  %s' % (n, need or '(nothing known: the runner, or a class to look at)'))
     classes = {}
     for r in results:
         if r['outcome'] == 'failed':
