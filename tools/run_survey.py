@@ -137,19 +137,30 @@ def download_dir(error, program_dir, work):
     return None
 
 
-def link_data(directories, data):
-    """Gives each directory links to data's IDX files it lacks (.gz or not); a file's place is skipped."""
+def link_data(directories, data, work):
+    """Gives each directory the four IDX files of data as links, unless it holds all four already.
+
+    Files of a part of a set there (a repository keeps MNIST's small label files, and
+    fetch leaves out its images) are replaced inside work, so that images and labels
+    always come from one data set; a directory outside work holding a part is left alone.
+    """
     for directory in directories:
         if os.path.exists(directory) and not os.path.isdir(directory):
             continue
         os.makedirs(directory, exist_ok=True)
-        for f in IDX_FILES:
-            target = os.path.join(directory, f)
-            if not os.path.exists(target) and not os.path.exists(target[:-len('.gz')]):
-                try:
-                    os.symlink(os.path.join(data, f), target)
-                except OSError:  # no symlinks (Windows without developer mode)
-                    shutil.copyfile(os.path.join(data, f), target)
+        places = [os.path.join(directory, f) for f in IDX_FILES]
+        held = [p for place in places for p in (place, place[:-len('.gz')]) if os.path.lexists(p)]
+        if len({p[:-len('.gz')] if p.endswith('.gz') else p for p in held}) == len(IDX_FILES):
+            continue  # a whole set of its own
+        if held and os.path.commonpath([directory, work]) != work:
+            continue
+        for p in held:
+            os.remove(p)
+        for f, place in zip(IDX_FILES, places):
+            try:
+                os.symlink(os.path.join(data, f), place)
+            except OSError:  # no symlinks (Windows without developer mode)
+                shutil.copyfile(os.path.join(data, f), place)
 
 
 def add_keras_npz(program_dir, source, data, work):
@@ -389,7 +400,7 @@ def main(argv=None):
             with open(os.path.join(destination, *row['path'].split('/')), 'rb') as f:
                 source = f.read().decode('utf-8', 'replace')
             data = os.path.abspath(args.data)
-            link_data(data_dirs(program_dir, source, args.work), data)
+            link_data(data_dirs(program_dir, source, args.work), data, args.work)
             add_keras_npz(program_dir, source, data, args.work)
             log = os.path.join(args.work, name, 'output.txt')
             program = os.path.basename(row['path'])
@@ -397,7 +408,7 @@ def main(argv=None):
             # A directory of its own choosing that it would download MNIST into: given the data, once.
             directory = download_dir(error, program_dir, args.work)
             if directory:
-                link_data([directory], data)
+                link_data([directory], data, args.work)
                 outcome, failure, error, seconds = run_program(program_dir, program, args.timeout, log)
             result.update(outcome=outcome, failure=failure, seconds='%.0f' % seconds, error=error,
                           needs=needs(error or failure, row['constructs'], program_dir))
