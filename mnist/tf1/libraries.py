@@ -129,12 +129,12 @@ ATTRIBUTES = {
         (_window_title_getter, 'canvas.manager.get_window_title'),
     ('matplotlib.axes', 'Axes', 'set_axis_bgcolor'): (lambda axes: axes.set_facecolor, 'Axes.set_facecolor'),
     ('matplotlib.axes', 'Axes', 'get_axis_bgcolor'): (lambda axes: axes.get_facecolor, 'Axes.get_facecolor'),
-    ('scipy.misc', None, 'imsave'): (lambda module: imsave, 'Pillow'),
-    ('scipy.misc', None, 'imread'): (lambda module: imread, 'Pillow'),
-    ('scipy.misc', None, 'imresize'): (lambda module: imresize, 'Pillow'),
-    ('scipy.misc', None, 'toimage'): (lambda module: toimage, 'Pillow'),
-    ('scipy.misc', None, 'bytescale'): (lambda module: bytescale, 'NumPy'),
-    ('scipy.ndimage', None, 'imread'): (lambda module: imread, 'Pillow'),
+    ('scipy.misc', None, 'imsave'): (lambda module: imsave, 'Pillow saves it, scaled to 0..255 as SciPy did'),
+    ('scipy.misc', None, 'imread'): (lambda module: imread, 'Pillow reads it'),
+    ('scipy.misc', None, 'imresize'): (lambda module: imresize, 'Pillow resizes it, scaled as SciPy did'),
+    ('scipy.misc', None, 'toimage'): (lambda module: toimage, 'a Pillow image, scaled as SciPy did'),
+    ('scipy.misc', None, 'bytescale'): (lambda module: bytescale, 'scaled to uint8 as SciPy did'),
+    ('scipy.ndimage', None, 'imread'): (lambda module: imread, 'Pillow reads it'),
 }
 ATTRIBUTE_NAMES = frozenset(name for _, _, name in ATTRIBUTES)
 MODULES = frozenset(module for module, owner, _ in ATTRIBUTES if owner is None)
@@ -144,7 +144,8 @@ _noted = set()  # (what, path, line) already noted
 def _library(module_name):
     """'matplotlib 3.11.2': the library of module_name and its installed version."""
     top = module_name.split('.')[0]
-    return '%s %s' % ({'sklearn': 'scikit-learn'}.get(top, top), getattr(sys.modules.get(top), '__version__', ''))
+    version = getattr(sys.modules.get(top), '__version__', '')
+    return '%s %s' % ({'sklearn': 'scikit-learn', 'numpy': 'NumPy', 'scipy': 'SciPy'}.get(top, top), version)
 
 
 def _note(path, line, what, module_name, how):
@@ -225,7 +226,7 @@ def _read(value, name, line):
 
 
 class _Rewrite(ast.NodeTransformer):
-    """E.name (a name of ATTRIBUTES), f(..., old=...) (a keyword of KEYWORDS), `from scipy.misc import ...`."""
+    """E.name (a name of ATTRIBUTES), f(..., old=...) (a keyword of KEYWORDS), `from scipy.misc import`."""
 
     def visit_Attribute(self, node):
         self.generic_visit(node)
