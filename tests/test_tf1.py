@@ -681,18 +681,6 @@ def test_issue25_program_learns_fashion_mnist(program, args, tmp_path):
 
 # --- The runner's own errors, and the program's ---------------------------------------------------
 
-def test_unmapped_contrib_stops_with_one_line_naming_it(tmp_path):
-    program = os.path.join(PROGRAMS, 'contrib_unsupported.py')
-    result = run(['-m', 'mnist.tf1', program], tmp_path)
-    assert result.returncode == 1
-    assert error_lines(result.stderr) == [
-        'error: %s, line 4: tf.contrib.layers.real_valued_column was removed in TensorFlow 2 and '
-        'this runner does not provide it; it maps only tf.contrib.layers, slim, framework '
-        '(arg_scope, variables), rnn, learn.datasets (MNIST), deprecated (summaries) and '
-        'tensorboard.plugins.projector.' % program]
-    assert 'Traceback' not in result.stderr and 'unreachable' not in result.stdout
-
-
 def test_missing_tf_keras_and_tf_slim_stop_with_one_line_and_the_pip_command(tmp_path):
     # Packages that fail to import exactly as uninstalled ones do, found first on the path.
     for package in ('tf_keras', 'tf_slim'):
