@@ -29,6 +29,7 @@ import collections
 import inspect
 import os
 import tempfile
+import warnings
 
 import numpy as np
 
@@ -296,9 +297,10 @@ class Estimator:
         for key, value in sorted(results.items()):
             if key != 'global_step' and np.ndim(value) == 0:
                 summary.value.add(tag=key, simple_value=float(value))
-        writer = v1.summary.FileWriter(os.path.join(self.model_dir, 'eval' if not name else 'eval_' + name))
-        writer.add_summary(summary, int(results['global_step']))
-        writer.close()
+        with tf.Graph().as_default():  # a FileWriter needs graph mode, also where the caller runs eagerly
+            writer = v1.summary.FileWriter(os.path.join(self.model_dir, 'eval_' + name if name else 'eval'))
+            writer.add_summary(summary, int(results['global_step']))
+            writer.close()
 
     def predict(self, input_fn, predict_keys=None, hooks=None, checkpoint_path=None,
                 yield_single_examples=True):
@@ -380,7 +382,9 @@ def classifier_model_fn(features, labels, mode, params):
     n_classes > 2: softmax cross entropy. n_classes == 2: one logit, sigmoid cross entropy.
     The training loss is the sum over the batch (TF 1.x's Reduction.SUM); average_loss is its mean.
     """
-    with deprecation.silence():  # feature columns' warnings: about this model_fn, not the program
+    # The feature columns' deprecation warnings would be about this model_fn, not about the program.
+    with deprecation.silence(), warnings.catch_warnings():
+        warnings.simplefilter('ignore', UserWarning)
         logits = params['logits_fn'](_as_feature_dict(features), params, mode)
     if params['n_classes'] == 2:
         probability = tf.sigmoid(logits)
