@@ -1,5 +1,4 @@
-# A TF 1.0 program that needs a part of tf.contrib nobody maps: tf.contrib.learn's estimators
-# (tf.estimator's canned DNNClassifier took their place; real_valued_column is mapped).
+# A TF 1.0 program that needs tf.contrib.learn's estimators, which nobody maps (tf.estimator's took over).
 import tensorflow as tf
 
 columns = [tf.contrib.layers.real_valued_column('x', dimension=784)]
