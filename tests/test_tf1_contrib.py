@@ -70,14 +70,14 @@ def test_contrib_keras_is_keras2_under_its_three_import_paths(tmp_path):
         'provide it; tf.contrib.keras is Keras 2 (tf-keras), which has no such module.' % program]
 
 
-def test_unmapped_contrib_learn_estimator_stops_with_one_line_saying_where_it_went(tmp_path):
+def test_unmapped_contrib_learn_experiment_stops_with_one_line_saying_where_it_went(tmp_path):
     program = os.path.join(PROGRAMS, 'contrib_unsupported.py')
     result = run(['-m', 'mnist.tf1', program], tmp_path)
     assert result.returncode == 1
     assert error_lines(result.stderr) == [
-        'error: %s, line 5: tf.contrib.learn.DNNClassifier was removed in TensorFlow 2 with '
-        'tf.contrib.learn; its estimators became tf.estimator: this runner provides tf.estimator.Estimator, '
-        'DNNClassifier and LinearClassifier, and tf.contrib.learn.datasets' % program]
+        'error: %s, line 6: tf.contrib.learn.Experiment was removed in TensorFlow 2 with tf.contrib.learn; '
+        'its estimators became tf.estimator: of tf.contrib.learn this runner provides DNNClassifier, '
+        'LinearClassifier, SKCompat, infer_real_valued_columns_from_input and datasets' % program]
     assert 'Traceback' not in result.stderr and 'unreachable' not in result.stdout
 
 

@@ -1,6 +1,7 @@
 """mnist/tf1/estimator.py's canned classifiers: tf.estimator.DNNClassifier and LinearClassifier as
 TF 1.x programs used them (feature columns, train / evaluate / predict, model_dir), and their refusals."""
 import os
+import shutil
 
 import numpy as np
 import pytest
@@ -38,6 +39,51 @@ def test_dnn_classifier_program_learns_predicts_and_resumes_from_its_model_dir(d
     again = run(['-m', 'mnist.tf1', program, '--model_dir', str(model_dir), '--rounds', '1'], data_root)
     assert again.returncode == 0, again.stderr[-3000:]
     assert again.stdout.splitlines()[4].startswith('step 250: ')  # resumed from step 200
+
+
+def test_contrib_learn_dnn_classifier_program_fits_arrays_and_learns(data_root, tmp_path):
+    shutil.copytree(data_root / 'MNIST-data', tmp_path / 'MNIST-data')  # its model_dir goes in tmp_path
+    result = run(['-m', 'mnist.tf1', os.path.join(PROGRAMS, 'contrib_learn_dnn.py')], tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    losses = [float(line.split()[-1]) for line in lines if line.startswith('step ')]
+    steps = [line.split(':')[0] for line in lines if line.startswith('step ')]
+    assert steps == ['step 50', 'step 100', 'step 150']
+    assert losses[-1] < losses[0] / 4, result.stdout
+    assert len(lines[-3].split()) == 12 and lines[-2] == 'probabilities sum to [1.0, 1.0, 1.0, 1.0, 1.0]'
+    assert float(lines[-1].split()[-1]) >= 0.9, result.stdout
+
+
+def test_contrib_learn_interface_reads_arrays_as_contrib_learn_did(tmp_path):
+    features, labels = separable(300, 3)
+    columns = contrib.infer_real_valued_columns_from_input(features)
+    classifier = estimator.LearnLinearClassifier(columns, n_classes=3, model_dir=str(tmp_path))
+    classifier.fit(features, labels, steps=60, batch_size=30)
+    scores = classifier.evaluate(features, labels)  # batch_size None: all 300 rows as one batch
+    assert scores['global_step'] == 60 and scores['accuracy'] >= 0.95
+    assert scores['loss'] == pytest.approx(scores['average_loss'], rel=1e-4)  # contrib.learn: the mean
+    classes = classifier.predict(features[:4], as_iterable=False)
+    assert classes.tolist() == labels[:4].tolist() and classes.dtype.kind == 'i'
+    assert np.asarray(list(classifier.predict_proba(features[:2]))).shape == (2, 3)
+    predicted = estimator.SKCompat(classifier).predict(features[:3])
+    assert set(predicted) == {'classes', 'probabilities', 'logits'} and predicted['logits'].shape == (3, 3)
+    assert predicted['classes'].tolist() == labels[:3].tolist()
+
+
+def test_contrib_learn_interface_bad_input_is_one_line(tmp_path):
+    features, labels = separable(10, 2)
+    classifier = estimator.LearnDNNClassifier([4], contrib.infer_real_valued_columns_from_input(features),
+                                              model_dir=str(tmp_path))
+    with pytest.raises(ValueError, match='^LearnDNNClassifier: give x \\(and y\\) or input_fn, not both'):
+        classifier.fit(steps=1)
+    with pytest.raises(ValueError, match='^Invalid batch_size 0.$'):
+        classifier.fit(features, labels, steps=1, batch_size=0)
+    with pytest.raises(RemovedInTF2Error, match=r'^tf.contrib.learn evaluate\(metrics=...\) was removed'):
+        classifier.evaluate(features, labels, metrics={'auc': None})
+    with pytest.raises(RemovedInTF2Error, match=r'^tf.contrib.learn monitors that are not tf.train.Session'):
+        classifier.fit(features, labels, steps=1, monitors=['a ValidationMonitor'])
+    with pytest.raises(RemovedInTF2Error, match=r'^tf.contrib.learn.DNNClassifier\(weight_column_name=...\)'):
+        estimator.LearnDNNClassifier([4], [v1.feature_column.numeric_column('x')], weight_column_name='w')
 
 
 def separable(count, n_classes, seed=0):

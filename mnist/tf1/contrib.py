@@ -10,6 +10,8 @@ tf.contrib.rnn        -> tf.compat.v1.nn.rnn_cell (BasicLSTMCell, GRUCell, Multi
                          static_bidirectional_rnn, static_state_saving_rnn
 tf.contrib.learn.datasets, alias tf.contrib.learn.python.learn.datasets -> load_dataset('mnist'),
                          and .mnist: mnist.input_data plus load_mnist(train_dir='MNIST-data')
+tf.contrib.learn.DNNClassifier, LinearClassifier, SKCompat -> estimator.py's canned classifiers
+                         with contrib.learn's fit / evaluate / predict on arrays
 tf.contrib.deprecated -> the TF 0.x summary ops of renames.py
 tf.contrib.tensorboard.plugins.projector -> tensorboard.plugins.projector (TensorBoard 2.21 still
                          has ProjectorConfig, and its visualize_embeddings takes the FileWriter)
@@ -43,9 +45,11 @@ import warnings
 import numpy as np
 
 from mnist import input_data
-from mnist.tf1 import renames, standalone_keras
+from mnist.tf1 import estimator, renames, standalone_keras
 from mnist.tf1.errors import RemovedInTF2Error, removed, require
 from mnist.tf1.namespace import KERAS2, Lazy, Namespace, keras2
+
+from tensorflow.python.util import deprecation
 
 PROVIDED = ('it maps tf.contrib.layers, slim, framework (arg_scope, variables), rnn, keras, '
             'distributions, lookup, metrics, losses, factorization (KMeans), stateless, '
@@ -67,8 +71,8 @@ WHERE_IT_WENT = {
     'boosted_trees': 'its boosted trees became tf.estimator.BoostedTreesClassifier (tensorflow-estimator, '
                      'which no longer imports on TensorFlow 2.16 or later) and TensorFlow Decision Forests',
     'decision_trees': 'TensorFlow Decision Forests (tensorflow_decision_forests) carries on its work',
-    'learn': 'its estimators became tf.estimator: this runner provides tf.estimator.Estimator, '
-             'DNNClassifier and LinearClassifier, and tf.contrib.learn.datasets',
+    'learn': 'its estimators became tf.estimator: of tf.contrib.learn this runner provides '
+             'DNNClassifier, LinearClassifier, SKCompat, infer_real_valued_columns_from_input and datasets',
     'estimator': 'it moved to tensorflow-estimator, which no longer imports on TensorFlow 2.16 or later; '
                  'this runner provides tf.estimator.Estimator, DNNClassifier and LinearClassifier',
     'timeseries': 'it moved to %s' % ESTIMATOR_PACKAGE,
@@ -196,8 +200,10 @@ def load_dataset(name, size='small', test_with_fake_data=False):
 
 def real_valued_column(column_name, dimension=1, default_value=None, dtype=np.float32, normalizer=None):
     """tf.contrib.layers.real_valued_column: tf.feature_column.numeric_column of shape (dimension,)."""
-    return renames.v1.feature_column.numeric_column(
-        column_name, shape=(dimension,), default_value=default_value, dtype=dtype, normalizer_fn=normalizer)
+    with deprecation.silence():  # numeric_column's deprecation: about this call, not the program's
+        return renames.v1.feature_column.numeric_column(
+            column_name, shape=(dimension,), default_value=default_value, dtype=dtype,
+            normalizer_fn=normalizer)
 
 
 def infer_real_valued_columns_from_input(x):
@@ -220,7 +226,10 @@ def _learn_modules():
     python_learn = Namespace(learn + '.python.learn', dict(datasets=datasets), missing=_missing)
     python = Namespace(learn + '.python', dict(learn=python_learn), missing=_missing)
     return {
-        learn: Namespace(learn, dict(datasets=datasets, python=python), missing=_missing),
+        learn: Namespace(learn, dict(
+            datasets=datasets, python=python, DNNClassifier=estimator.LearnDNNClassifier,
+            LinearClassifier=estimator.LearnLinearClassifier, SKCompat=estimator.SKCompat,
+            infer_real_valued_columns_from_input=infer_real_valued_columns_from_input), missing=_missing),
         learn + '.python': python,
         learn + '.python.learn': python_learn,
         learn + '.python.learn.datasets': datasets,

@@ -380,7 +380,8 @@ def classifier_model_fn(features, labels, mode, params):
     """The model_fn of the canned classifiers: params['logits_fn'] under TF 1.x's classification head.
 
     n_classes > 2: softmax cross entropy. n_classes == 2: one logit, sigmoid cross entropy.
-    The training loss is the sum over the batch (TF 1.x's Reduction.SUM); average_loss is its mean.
+    The training loss is the sum over the batch (tf.estimator's Reduction.SUM), or the mean
+    (contrib.learn's, params['loss_reduction'] 'mean'); average_loss is the mean.
     """
     # The feature columns' deprecation warnings would be about this model_fn, not about the program.
     with deprecation.silence(), warnings.catch_warnings():
@@ -406,7 +407,8 @@ def classifier_model_fn(features, labels, mode, params):
     else:
         example_losses = tf.expand_dims(v1.nn.sparse_softmax_cross_entropy_with_logits(
             labels=labels[:, 0], logits=logits), 1)
-    loss = tf.reduce_sum(example_losses)
+    reduce = tf.reduce_sum if params['loss_reduction'] == 'sum' else tf.reduce_mean
+    loss = reduce(example_losses)
     if mode == ModeKeys.EVAL:
         return EstimatorSpec(mode, predictions=predictions, loss=loss, eval_metric_ops={
             'accuracy': v1.metrics.accuracy(labels, class_ids),
@@ -428,7 +430,7 @@ def _canned_params(name, feature_columns, n_classes, optimizer, learning_rate, w
     if not isinstance(n_classes, (int, np.integer)) or n_classes < 2:
         raise ValueError('%s: n_classes must be an integer of at least 2, got %r' % (name, n_classes))
     _optimizer(optimizer, learning_rate)  # a bad optimizer stops here, not at train()
-    return dict(feature_columns=feature_columns, n_classes=int(n_classes),
+    return dict(feature_columns=feature_columns, n_classes=int(n_classes), loss_reduction='sum',
                 logits_units=1 if n_classes == 2 else int(n_classes),
                 optimizer=lambda: _optimizer(optimizer, learning_rate))
 
@@ -492,3 +494,133 @@ def modules():
     attributes.update({name: getattr(v1.train, name) for name in HOOKS})
     return {'tensorflow.estimator': Namespace('tensorflow.estimator', attributes, missing=_missing),
             'tensorflow.estimator.inputs': inputs, 'tensorflow.estimator.export': export}
+
+
+class _LearnInterface:
+    """tf.contrib.learn's estimator methods: fit / evaluate / predict on arrays x, y (or an input_fn).
+
+    Arrays are the feature named '' (infer_real_valued_columns_from_input's column). As
+    contrib.learn's data feeder did, batch_size None takes all rows as one batch; fit shuffles
+    and repeats, evaluate and predict read the rows once, in order.
+    """
+
+    def _input_fn(self, x, y, input_fn, batch_size, training):
+        if (x is None) == (input_fn is None):
+            raise ValueError('%s: give x (and y) or input_fn, not both and not neither'
+                             % type(self).__name__)
+        if input_fn is not None:
+            return input_fn
+        x = np.asarray(x)
+        if batch_size is not None and batch_size <= 0:
+            raise ValueError('Invalid batch_size %d.' % batch_size)  # contrib.learn's own words
+        return numpy_input_fn({'': x}, None if y is None else np.asarray(y),
+                              batch_size=batch_size or len(x), num_epochs=None if training else 1,
+                              shuffle=training)
+
+    def fit(self, x=None, y=None, input_fn=None, steps=None, batch_size=None, monitors=None, max_steps=None):
+        """Trains `steps` steps (or to global step max_steps; without either, until stopped); returns self."""
+        if monitors and not all(isinstance(hook, v1.train.SessionRunHook) for hook in monitors):
+            raise removed('tf.contrib.learn monitors that are not tf.train.SessionRunHooks', PROVIDED)
+        return self.train(self._input_fn(x, y, input_fn, batch_size, True), hooks=monitors, steps=steps,
+                          max_steps=max_steps)
+
+    def evaluate(self, x=None, y=None, input_fn=None, feed_fn=None, batch_size=None, steps=None,
+                 metrics=None, name=None, checkpoint_path=None, hooks=None):
+        """{'accuracy', 'loss', 'average_loss', 'global_step'} over x, y (or input_fn)."""
+        if feed_fn is not None or metrics is not None:
+            argument = 'feed_fn' if feed_fn is not None else 'metrics'
+            raise removed('tf.contrib.learn evaluate(%s=...)' % argument, PROVIDED)
+        return super().evaluate(self._input_fn(x, y, input_fn, batch_size, False), steps=steps, hooks=hooks,
+                                checkpoint_path=checkpoint_path, name=name)
+
+    def _predictions(self, x, input_fn, batch_size, key, as_iterable):
+        predictions = (p[key] for p in super().predict(self._input_fn(x, None, input_fn, batch_size, False),
+                                                       predict_keys=[key]))
+        if key == 'class_ids':
+            predictions = (int(p[0]) for p in predictions)
+        return predictions if as_iterable else np.array(list(predictions))
+
+    def predict(self, x=None, input_fn=None, batch_size=None, outputs=None, as_iterable=True):
+        """The predicted classes (contrib.learn's predict was predict_classes), or the dicts of `outputs`."""
+        if outputs is not None:
+            keys = ['class_ids' if key == 'classes' else key for key in outputs]
+            found = super().predict(self._input_fn(x, None, input_fn, batch_size, False), predict_keys=keys)
+            renamed = (_learn_outputs(row) for row in found)
+            return renamed if as_iterable else list(renamed)
+        return self._predictions(x, input_fn, batch_size, 'class_ids', as_iterable)
+
+    def predict_classes(self, x=None, input_fn=None, batch_size=None, as_iterable=True):
+        return self._predictions(x, input_fn, batch_size, 'class_ids', as_iterable)
+
+    def predict_proba(self, x=None, input_fn=None, batch_size=None, as_iterable=True):
+        return self._predictions(x, input_fn, batch_size, 'probabilities', as_iterable)
+
+
+def _learn_outputs(row):
+    """A row of predictions as contrib.learn named them: 'classes' the class as an int."""
+    return {'classes' if key == 'class_ids' else key: int(value[0]) if key == 'class_ids' else value
+            for key, value in row.items()}
+
+
+def _refuse_learn_arguments(name, **given):
+    """One line for an argument of contrib.learn's estimators that is not provided, if given."""
+    for argument, value in given.items():
+        if value:
+            raise removed('tf.contrib.learn.%s(%s=...)' % (name, argument), PROVIDED)
+
+
+class LearnDNNClassifier(_LearnInterface, DNNClassifier):
+    """tf.contrib.learn.DNNClassifier: the canned DNNClassifier with fit / evaluate / predict on
+    arrays, and contrib.learn's mean loss over the batch."""
+
+    def __init__(self, hidden_units, feature_columns, model_dir=None, n_classes=2,
+                 weight_column_name=None, optimizer=None, activation_fn=tf.nn.relu, dropout=None,
+                 gradient_clip_norm=None,
+                 enable_centered_bias=False, config=None, feature_engineering_fn=None,
+                 embedding_lr_multipliers=None, input_layer_min_slice_size=None, label_keys=None):
+        _refuse_learn_arguments('DNNClassifier', weight_column_name=weight_column_name,
+                                gradient_clip_norm=gradient_clip_norm,
+                                enable_centered_bias=enable_centered_bias,
+                                feature_engineering_fn=feature_engineering_fn,
+                                embedding_lr_multipliers=embedding_lr_multipliers, label_keys=label_keys)
+        super().__init__(hidden_units, feature_columns, model_dir=model_dir, n_classes=n_classes,
+                         optimizer=optimizer or 'Adagrad', activation_fn=activation_fn, dropout=dropout,
+                         config=config)
+        self.params['loss_reduction'] = 'mean'
+
+
+class LearnLinearClassifier(_LearnInterface, LinearClassifier):
+    """tf.contrib.learn.LinearClassifier: the canned LinearClassifier, fit / evaluate / predict on arrays."""
+
+    def __init__(self, feature_columns, model_dir=None, n_classes=2, weight_column_name=None,
+                 optimizer=None, gradient_clip_norm=None, enable_centered_bias=False, _joint_weight=False,
+                 config=None,
+                 feature_engineering_fn=None, label_keys=None):
+        _refuse_learn_arguments('LinearClassifier', weight_column_name=weight_column_name,
+                                gradient_clip_norm=gradient_clip_norm,
+                                enable_centered_bias=enable_centered_bias,
+                                _joint_weight=_joint_weight, feature_engineering_fn=feature_engineering_fn,
+                                label_keys=label_keys)
+        super().__init__(feature_columns, model_dir=model_dir, n_classes=n_classes,
+                         optimizer=optimizer or 'Ftrl', config=config)
+        self.params['loss_reduction'] = 'mean'
+
+
+class SKCompat:
+    """tf.contrib.learn.SKCompat(estimator): fit / score / predict as scikit-learn names them."""
+
+    def __init__(self, estimator):
+        self._estimator = estimator
+
+    def fit(self, x, y, batch_size=128, steps=None, max_steps=None, monitors=None):
+        self._estimator.fit(x, y, batch_size=batch_size, steps=steps, max_steps=max_steps, monitors=monitors)
+        return self
+
+    def score(self, x, y, batch_size=128, steps=None, metrics=None, name=None):
+        return self._estimator.evaluate(x, y, batch_size=batch_size, steps=steps, metrics=metrics, name=name)
+
+    def predict(self, x, batch_size=128, outputs=None):
+        """{'classes', 'probabilities', 'logits'} (or `outputs`), each an array over the rows of x."""
+        keys = list(outputs or ['classes', 'probabilities', 'logits'])
+        rows = list(self._estimator.predict(x, batch_size=batch_size, outputs=keys))
+        return {key: np.array([row[key] for row in rows]) for key in keys}
