@@ -830,7 +830,7 @@ assert "Dense" in dir(tf.keras.layers) and tf.keras.__name__.startswith("tf_kera
 
 assert tf.contrib.keras.__name__ == "tf_keras.api._v1.keras"  # mapped, as tf.estimator.DNNClassifier
 assert tf.estimator.DNNClassifier.train  # (tests/test_tf1_contrib.py, test_tf1_estimator.py)
-for name in ("tf.contrib.learn.DNNClassifier", "tf.contrib.eager", "tf.estimator.DNNRegressor"):
+for name in ("tf.contrib.learn.Experiment", "tf.contrib.eager", "tf.estimator.DNNRegressor"):
     try:
         eval(name)
     except ImportError as e:
