@@ -46,3 +46,9 @@ Nothing changes until install() is called.
 from mnist.tf1.runner import install, main, run_script
 
 __all__ = ['install', 'main', 'run_script']
+
+
+def load_ipython_extension(shell):
+    """`%load_ext mnist.tf1` in a notebook: see mnist/tf1/ipython.py."""
+    from mnist.tf1 import ipython
+    ipython.load_ipython_extension(shell)

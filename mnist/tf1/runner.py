@@ -24,8 +24,15 @@ from mnist.tf1 import figures, program
 from mnist.tf1.errors import ProgramNotFoundError, RunnerError
 
 USAGE = ('usage: mnist-tf1 [--figures DIR] PROGRAM.py [program args...]  (or python -m mnist.tf1 ...)\n'
+         '       mnist-tf1 [--output OUT.ipynb] NOTEBOOK.ipynb [notebook args...]\n'
+         '       mnist-tf1 --install-kernel [--user | --sys-prefix | --prefix DIR] [--name NAME] '
+         '[--display-name NAME]\n'
          '  --figures DIR  where figures the program shows are saved when there is no display '
-         '(default: next to the program)')
+         '(default: next to the program)\n'
+         '  --output OUT.ipynb  where the executed notebook is written (default: NOTEBOOK.tf1.ipynb)\n'
+         '  --install-kernel  registers the Jupyter kernel "%s" (as `python -m ipykernel install`)'
+         % 'TensorFlow 1.x (mnist-tf1)')
+OPTIONS = ('--figures', '--output')
 _installed = []
 
 
@@ -48,6 +55,11 @@ def install():
     modules.install(tensorflow)
     numpy1.install()
     _installed.append(True)
+
+
+def installed():
+    """True once install() has run in this process."""
+    return bool(_installed)
 
 
 def run_script(path, args, figures_dir=None):
@@ -104,6 +116,41 @@ def _where(traceback_, path):
     return '' if line is None else '%s, line %d: ' % (path, line)
 
 
+def install_kernel_main(argv):
+    """mnist-tf1 --install-kernel [options]: registers the kernel; returns the exit status."""
+    import argparse
+
+    from mnist.tf1 import notebook
+    parser = argparse.ArgumentParser(prog='mnist-tf1 --install-kernel',
+                                     description='Registers the Jupyter kernel that runs TF 1.x notebooks.')
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument('--user', action='store_true', help='for this user only (default: system-wide)')
+    where.add_argument('--sys-prefix', action='store_true', help='in this Python environment (sys.prefix)')
+    where.add_argument('--prefix', help='under this prefix (PREFIX/share/jupyter/kernels)')
+    parser.add_argument('--name', default=notebook.KERNEL_NAME, help='the kernel name (default: %(default)s)')
+    parser.add_argument('--display-name', default=notebook.DISPLAY_NAME,
+                        help='the name Jupyter shows (default: %(default)s)')
+    options = parser.parse_args(argv)
+    try:
+        path = notebook.install_kernel(options.name, options.display_name, user=options.user,
+                                       prefix=sys.prefix if options.sys_prefix else options.prefix)
+    except (RunnerError, OSError) as e:
+        print('error: --install-kernel: %s' % e, file=sys.stderr)
+        return 1
+    print('Installed kernelspec %s in %s' % (options.name, path))
+    return 0
+
+
+def _options(argv):
+    """({option: value} of the leading options, the rest of argv); None for an option without its value."""
+    options = {}
+    while argv and argv[0] in OPTIONS:
+        if len(argv) < 3:
+            return None, argv
+        options[argv[0]], argv = argv[1], argv[2:]
+    return options, argv
+
+
 def main(argv=None):
     """Runs argv[0] with arguments argv[1:]; returns the exit status (SystemExit passes through)."""
     argv = sys.argv[1:] if argv is None else argv
@@ -111,15 +158,26 @@ def main(argv=None):
         import mnist.tf1
         print(USAGE + '\n\n' + mnist.tf1.__doc__)
         return 0 if argv else 2
-    figures_dir = None
-    if argv[0] == '--figures':
-        if len(argv) < 3:
-            print(USAGE, file=sys.stderr)
-            return 2
-        figures_dir, argv = argv[1], argv[2:]
+    if argv[0] == '--install-kernel':
+        return install_kernel_main(argv[1:])
+    options, argv = _options(argv)
+    if options is None:
+        print(USAGE, file=sys.stderr)
+        return 2
     path = argv[0]
+    is_notebook = path.endswith('.ipynb')
+    misplaced = '--figures' if is_notebook else '--output'
+    if misplaced in options:
+        print('error: %s is for %s; %s' % (misplaced, 'programs' if is_notebook else 'notebooks',
+              "a notebook's figures are in its executed copy" if is_notebook
+              else 'a program writes its own files'), file=sys.stderr)
+        return 2
     try:
-        run_script(path, argv[1:], figures_dir)
+        if is_notebook:
+            from mnist.tf1 import notebook
+            notebook.run_notebook(path, argv[1:], options.get('--output'))
+        else:
+            run_script(path, argv[1:], options.get('--figures'))
     except (RunnerError, input_data.DataFileError, input_data.DownloadError) as e:
         print('error: %s%s' % (_where(e.__traceback__, path), e), file=sys.stderr)
         return 1
