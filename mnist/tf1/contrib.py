@@ -252,7 +252,7 @@ def _v1_modules(*paths):
     return sources
 
 
-def _reordered(function, old_parameters):
+def _reordered(function, old_name, old_parameters):
     """function called with keywords, its positional arguments read as `old_parameters` names them.
 
     tf.contrib.metrics and losses took (predictions, labels); tf.compat.v1's take
@@ -264,12 +264,13 @@ def _reordered(function, old_parameters):
     def call(*args, **kwargs):
         if len(args) > len(names):
             raise TypeError('%s takes at most %d positional arguments (%s), got %d'
-                            % (function.__name__, len(names), ', '.join(names), len(args)))
+                            % (old_name, len(names), ', '.join(names), len(args)))
         for name, value in zip(names, args):
             if name in kwargs:
-                raise TypeError('%s got multiple values for argument %r' % (function.__name__, name))
+                raise TypeError('%s got multiple values for argument %r' % (old_name, name))
             kwargs[name] = value
         return function(**kwargs)
+    call.__name__ = call.__qualname__ = old_name
     return call
 
 
@@ -361,7 +362,7 @@ def aggregate_metric_map(names_to_tuples):
 
 def _metrics():
     v1 = renames.v1
-    names = {old: _reordered(getattr(v1.metrics, new),
+    names = {old: _reordered(getattr(v1.metrics, new), old,
                              parameters if parameters.endswith(' name') else parameters + METRIC_TAIL)
              for old, (new, parameters) in METRICS.items()}
     names.update(streaming_recall_at_k=_streaming_recall_at_k, accuracy=_accuracy,
@@ -374,7 +375,7 @@ def _metrics():
 
 def _losses():
     v1 = renames.v1
-    names = {old: _reordered(getattr(v1.losses, new), parameters)
+    names = {old: _reordered(getattr(v1.losses, new), old, parameters)
              for old, (new, parameters) in LOSSES.items()}
     return Namespace('tensorflow.contrib.losses', names,
                      missing=_missing_in('losses', 'the losses tf.compat.v1.losses took in'))
@@ -382,7 +383,7 @@ def _losses():
 
 def _stateless():
     v1 = renames.v1
-    names = {old: _reordered(getattr(v1.random, new), 'shape seed dtype name')
+    names = {old: _reordered(getattr(v1.random, new), old, 'shape seed dtype name')
              for old, new in STATELESS.items()}
     return Namespace('tensorflow.contrib.stateless', names,
                      missing=_missing_in('stateless', 'stateless_random_uniform, _normal and '

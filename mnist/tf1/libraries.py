@@ -19,6 +19,7 @@ the library's object that lacks the name or keyword.
 import ast
 import inspect
 import sys
+import types
 
 import numpy as np
 
@@ -176,15 +177,8 @@ def attribute(path, value, name, line):
             matches = isinstance(cls, type) and isinstance(value, cls)
         if matches and not hasattr(value, name):
             _note(path, line, '%s.%s' % (owner or module_name, name), module_name, how)
-            return _With(name, old(value))
+            return types.SimpleNamespace(**{name: old(value)})
     return value
-
-
-class _With:
-    """An object whose attribute `name` is `value`."""
-
-    def __init__(self, name, value):
-        setattr(self, name, value)
 
 
 def _accepts(function, keyword):
