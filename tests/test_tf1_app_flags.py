@@ -2,8 +2,11 @@
 FLAGS.__flags[name].value, and every DEFINE_* with a name absl also defines."""
 import os
 
+import pytest
+
 import test_tf1
 from test_tf1 import PROGRAMS, assert_learns, run
+from test_tf1_contrib import assert_learns_fashion
 
 data_root = test_tf1.data_root  # the separable digits of test_tf1.py, a fixture
 
@@ -21,6 +24,11 @@ def test_tf04_program_parses_its_flags_and_prints_their_values(data_root):
     assert ("note: %s, line 13: FLAGS._parse_flags() is TF <= 1.4's (absl's FLAGS has none); run as TF 1.4 "
             "ran it: the command line parsed, FLAGS.__flags the program's {name: value}" % program
             ) in result.stderr.splitlines()
+
+
+@pytest.mark.slow
+def test_tf04_program_learns_fashion_mnist(tmp_path):
+    assert_learns_fashion('tf04_flags.py', tmp_path)
 
 
 FLAGS_VALUES = '''import tensorflow as tf

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 import test_tf1
+from conftest import FILE_NAMES
 from mnist.tf1 import contrib
 from mnist.tf1.errors import RemovedInTF2Error
-from test_tf1 import PROGRAMS, assert_learns, error_lines, run, run_program
+from test_tf1 import FASHION, LEARNT_FASHION, PROGRAMS, ROOT, assert_learns, error_lines, run, run_program
 
 import tensorflow as tf
 
@@ -47,6 +48,26 @@ def test_contrib_factorization_kmeans_program_clusters_the_digits(data_root):
     distances = [float(line.split()[-1]) for line in out.splitlines() if line.startswith('step ')]
     assert len(distances) == 5 and distances[-1] < distances[0]
     assert float(out.splitlines()[-1].split()[-1]) >= 0.8, out
+
+
+def assert_learns_fashion(program, tmp_path, *args):
+    """Runs tests/tf1_programs/<program> on Debian's Fashion-MNIST; its test accuracy is far above chance."""
+    if not os.path.exists(os.path.join(FASHION, FILE_NAMES[0])):
+        pytest.skip("needs Debian's dataset-fashion-mnist in %s" % FASHION)
+    os.symlink(FASHION, tmp_path / 'MNIST_data')
+    os.symlink(FASHION, tmp_path / 'MNIST-data')  # contrib.learn's load_dataset('mnist')
+    env = dict(os.environ, MPLBACKEND='Agg', PYTHONPATH=ROOT)
+    result = run(['-m', 'mnist.tf1', '--figures', str(tmp_path / 'figures'), os.path.join(PROGRAMS, program),
+                  *args], tmp_path, env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    last = result.stdout.splitlines()[-1]
+    assert last.startswith('test accuracy') and float(last.split()[-1]) >= LEARNT_FASHION, result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('program', ['contrib_successors.py', 'contrib_kmeans.py', 'contrib_learn_dnn.py'])
+def test_contrib_program_learns_fashion_mnist(program, tmp_path):
+    assert_learns_fashion(program, tmp_path)
 
 
 def test_contrib_keras_is_keras2_under_its_three_import_paths(tmp_path):

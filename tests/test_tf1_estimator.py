@@ -11,6 +11,7 @@ from mnist import checkpoints
 from mnist.tf1 import contrib, estimator
 from mnist.tf1.errors import RemovedInTF2Error
 from test_tf1 import PROGRAMS, run
+from test_tf1_contrib import assert_learns_fashion
 
 import tensorflow as tf
 
@@ -39,6 +40,11 @@ def test_dnn_classifier_program_learns_predicts_and_resumes_from_its_model_dir(d
     again = run(['-m', 'mnist.tf1', program, '--model_dir', str(model_dir), '--rounds', '1'], data_root)
     assert again.returncode == 0, again.stderr[-3000:]
     assert again.stdout.splitlines()[4].startswith('step 250: ')  # resumed from step 200
+
+
+@pytest.mark.slow
+def test_dnn_classifier_program_learns_fashion_mnist(tmp_path):
+    assert_learns_fashion('canned_dnn_classifier.py', tmp_path, '--model_dir', str(tmp_path / 'model'))
 
 
 def test_contrib_learn_dnn_classifier_program_fits_arrays_and_learns(data_root, tmp_path):

@@ -11,6 +11,7 @@ import test_tf1
 from mnist.tf1 import libraries, numpy1, program
 from mnist.tf1.errors import MissingPackageError
 from test_tf1 import PROGRAMS, assert_learns, run
+from test_tf1_contrib import assert_learns_fashion
 
 data_root = test_tf1.data_root  # the separable digits of test_tf1.py, a fixture
 
@@ -66,6 +67,11 @@ def test_old_libraries_program_runs_with_one_note_each_and_learns(data_root, tmp
         pixels = np.array(digit)
     assert digit.size == (32, 32) and pixels.max() == 255 and (pixels[:2] == 0).all()  # scaled, padded
     assert os.listdir(tmp_path / 'figs') == ['old_libraries_figure1.png']
+
+
+@pytest.mark.slow
+def test_old_libraries_program_learns_fashion_mnist(tmp_path):
+    assert_learns_fashion('old_libraries.py', tmp_path, str(tmp_path))
 
 
 OLD_CALLS = '''import matplotlib
