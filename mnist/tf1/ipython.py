@@ -6,9 +6,11 @@ notebook's directory for its own modules (compiled as the runner compiles a
 program's modules), and sys.argv without the kernel's own arguments (a
 notebook's tf.app.flags would read `-f KERNEL.json`). Each cell then runs as the
 runner runs a program's file:
-  - an IPython input transformer translates a Python 2 cell to Python 3 (python2.py);
+  - an IPython input transformer translates a Python 2 cell to Python 3 (python2.py), and
+    every cell after the first Python 2 one (the notebook is then a Python 2 program);
     it runs after IPython's own, so magics and `!ls` lines are IPython's;
-  - an AST transformer reads NumPy 1's removed names through __numpy1__ (numpy1.py);
+  - an AST transformer reads NumPy 1's removed names through __numpy1__ (numpy1.py) and,
+    in a translated cell, gives `/` and open Python 2's meaning through __python2__;
   - the runner's own errors (a removed API, data that cannot be read) are one line
     `error: In [N], line L: ...`; every other exception is IPython's traceback;
   - `%tensorflow_version 1.x` (Colab's magic, which refuses 1.x) is accepted with a note.
@@ -47,6 +49,9 @@ class Cells:
         self.shell = shell
         self.numpy1 = numpy1.Numpy1Attributes('a cell')
         self.translated = (None, None)  # (cell, its lines): ipykernel transforms each cell twice
+        self.python2 = False  # a cell was Python 2: the notebook is a Python 2 program from then on
+        self.true_division = False  # a translated cell had `from __future__ import division`
+        self.cell_translated = False
 
     def label(self):
         return 'In [%d]' % self.shell.execution_count
@@ -56,17 +61,24 @@ class Cells:
         source = ''.join(lines)
         if self.translated[0] != source:
             try:
-                translated = python2.python3_source(source.encode('utf-8'), self.label())
+                translated = python2.python3_source(source.encode('utf-8'), self.label(), self.python2)
             except SyntaxError:
                 translated = None  # neither Python 3 nor 2: IPython shows Python 3's SyntaxError
-            self.translated = (source, lines if not isinstance(translated, str)
+            self.cell_translated = isinstance(translated, str)
+            if self.cell_translated:
+                self.python2 = True
+                self.true_division = self.true_division or python2.true_division(source)
+            self.translated = (source, lines if not self.cell_translated
                                else translated.splitlines(keepends=True))
         return self.translated[1]
 
     def visit(self, tree):
-        """IPython's AST transformer: NumPy 1's removed names read through __numpy1__."""
+        """IPython's AST transformer: NumPy 1's removed names read through __numpy1__; Python 2's `/`."""
         self.numpy1.path = self.label()
         self.shell.user_ns['__numpy1__'] = self.numpy1
+        if self.cell_translated:
+            self.shell.user_ns[python2.RUNTIME] = python2.Runtime(self.label())
+            tree = python2.python2_operators(tree, self.true_division)
         return numpy1.rewrite(tree)
 
     def cell_line(self, traceback_):

@@ -5,8 +5,9 @@ then Keras 2, from tf-keras), imports TensorFlow, switches TF 2 behaviour off
 without printing TensorFlow's deprecation warnings about that, and installs the
 module map of modules.py, and reads NumPy integer scalars as NumPy 1 programs
 expect (numpy1.py). run_script() runs the program with its own sys.argv, it and
-its own modules compiled by program.py (Python 2 translated, NumPy 1's removed
-API provided), its own mnist.py as its `mnist`.
+its own modules compiled by program.py (a Python 2 program translated, NumPy 1's
+removed API provided), its own mnist.py as its `mnist`, and multiprocessing's
+children started as the runner starts it.
 main() reports the runner's errors (RunnerError) and data that cannot be
 read or downloaded (input_data's DataFileError and DownloadError: the
 environment's problem, not the program's) as one line `error: ...` naming the
@@ -14,13 +15,14 @@ program's line, and the program's own exceptions as `python PROGRAM.py` would:
 its traceback, without the runner's frames, and exit status 1.
 """
 import builtins
+import json
 import os
 import sys
 import traceback
 import types
 
 from mnist import input_data
-from mnist.tf1 import figures, program
+from mnist.tf1 import figures, program, python2
 from mnist.tf1.errors import ProgramNotFoundError, RunnerError
 
 USAGE = ('usage: mnist-tf1 [--figures DIR] PROGRAM.py [program args...]  (or python -m mnist.tf1 ...)\n'
@@ -74,15 +76,65 @@ def run_script(path, args, figures_dir=None):
         raise ProgramNotFoundError('%s: no such program file' % path)
     if figures_dir is not None:
         figures.make_directory(figures_dir)
-    code = program.compile_file(path)
+    why_python2 = program.python2_program(path)
+    if why_python2:
+        print(python2.NOTE % why_python2, file=sys.stderr)
+    code = _prepare(path, figures_dir, bool(why_python2))
+    sys.argv = [path] + list(args)
+    _start_children_as_the_runner(path, figures_dir, bool(why_python2))
+    _run_as_main(code, path)
+
+
+def _prepare(path, figures_dir, python2):
+    """install(), the program's own modules, mnist and figures as run_script() sets them; returns its code."""
+    code = program.compile_file(path, python2)
     install()
     figures.install(path, figures_dir)
-    sys.argv = [path] + list(args)
     directory = os.path.dirname(os.path.abspath(path))
     sys.path.insert(0, directory)
-    program.install_finder(directory)
+    program.install_finder(directory, python2)
     program.give_mnist_to_the_program(directory)
-    _run_as_main(code, path)
+    return code
+
+
+CHILD_ENVIRONMENT = 'MNIST_TF1_PROGRAM'  # [program path, figures_dir, python2] for the children (JSON)
+
+
+def _start_children_as_the_runner(path, figures_dir, python2):
+    """Makes multiprocessing's 'spawn' and 'forkserver' children run the program's module under the runner.
+
+    Python starts such a child with the parent's __main__ file run again (as __mp_main__,
+    by runpy) in a plain interpreter: a TF 1.x or Python 2 program stops there. Its
+    preparation data names mnist.tf1.child instead, which does what run_script() does and
+    runs the program as __mp_main__; 'fork' children are copies of the runner's process.
+    """
+    from multiprocessing import spawn
+    os.environ[CHILD_ENVIRONMENT] = json.dumps([os.path.abspath(path), figures_dir, python2])
+    directory = os.path.dirname(os.path.abspath(path))
+    get_preparation_data = spawn.get_preparation_data
+
+    def preparation_data(name):
+        data = get_preparation_data(name)
+        if getattr(sys.modules['__main__'], '__file__', None) == path and 'init_main_from_path' in data:
+            del data['init_main_from_path']
+            data['init_main_from_name'] = 'mnist.tf1.child'
+            # the program's directory comes back in the child after this package is imported: it may
+            # hold the program's own mnist.py
+            data['sys_path'] = [entry for entry in data['sys_path'] if entry != directory]
+        return data
+
+    spawn.get_preparation_data = preparation_data
+
+
+def run_child_main(namespace):
+    """Runs the program as the module whose globals are `namespace` (__mp_main__) in a child (see above)."""
+    path, figures_dir, python2 = json.loads(os.environ[CHILD_ENVIRONMENT])
+    code = _prepare(path, figures_dir, python2)
+    for name in [name for name in namespace if not name.startswith('__')]:
+        del namespace[name]
+    namespace.update(__file__=path, __doc__=None, __builtins__=builtins, **program.run_globals(path))
+    sys.argv[0] = path  # runpy gave it the name of mnist/tf1/child.py; it restores the parent's after
+    exec(code, namespace)
 
 
 def _run_as_main(code, path):
