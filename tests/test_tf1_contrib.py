@@ -47,6 +47,7 @@ def test_contrib_factorization_kmeans_program_clusters_the_digits(data_root):
     out = run_program('contrib_kmeans.py', data_root)
     distances = [float(line.split()[-1]) for line in out.splitlines() if line.startswith('step ')]
     assert len(distances) == 5 and distances[-1] < distances[0]
+    assert 'centroids (25, 784)' in out  # training_graph()'s fifth value: the centers' variable
     assert float(out.splitlines()[-1].split()[-1]) >= 0.8, out
 
 
@@ -204,10 +205,13 @@ def test_lookup_tables_are_tensorflows_own():
     assert ids.tolist() == [1, -1, 0]
 
 
-def test_factorization_kmeans_is_tensorflows_clustering_ops_kmeans():
+def test_factorization_kmeans_is_tensorflows_clustering_ops_kmeans_with_tf_1_4s_training_graph():
     from tensorflow.python.ops import clustering_ops
     factorization = module('factorization')
-    assert factorization.KMeans is clustering_ops.KMeans
+    assert issubclass(factorization.KMeans, clustering_ops.KMeans)
+    with tf.Graph().as_default():
+        graph = factorization.KMeans(tf.compat.v1.placeholder(tf.float32, [None, 3]), 2).training_graph()
+        assert len(graph) == 7 and graph[4].name == 'clusters:0'
     with pytest.raises(RemovedInTF2Error, match='KMeansClustering, GMM and WALS went to '):
         factorization.KMeansClustering  # noqa: B018
 

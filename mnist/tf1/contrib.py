@@ -24,7 +24,8 @@ tf.contrib.metrics    -> tf.compat.v1.metrics, each streaming_* function read in
                          (predictions before labels): METRICS
 tf.contrib.losses     -> tf.compat.v1.losses, each read in its own argument order (logits or
                          predictions before labels): LOSSES
-tf.contrib.factorization -> KMeans, TensorFlow's own clustering_ops.KMeans (the same graph builder)
+tf.contrib.factorization -> KMeans, TensorFlow's own clustering_ops.KMeans (the same graph builder),
+                         whose training_graph() returns TF 1.4-1.15's 7 values
 tf.contrib.stateless  -> tf.random.stateless_*, read as (shape, seed, dtype, name)
 tf.contrib.data, linalg, signal, lite, tpu, saved_model, distribute, autograph, feature_column,
 cluster_resolver, hooks, util, proto -> their tf.compat.v1 successors (SAME_IN_CORE)
@@ -392,9 +393,28 @@ def _stateless():
 
 def _factorization():
     from tensorflow.python.ops import clustering_ops
+
+    class KMeans(clustering_ops.KMeans):
+        """tf.contrib.factorization.KMeans of TF 1.4 to 1.15: training_graph() gives the centers too.
+
+        (all_scores, cluster_idx, scores, cluster_centers_initialized, cluster_centers_var, init_op,
+        training_op), as programs of those releases unpack it; TensorFlow's own returns the
+        first four, init_op and training_op.
+        """
+
+        def _create_variables(self, num_clusters):
+            created = super()._create_variables(num_clusters)
+            self.cluster_centers_var = created[0]
+            return created
+
+        def training_graph(self):
+            *first, init_op, training_op = super().training_graph()
+            return (*first, self.cluster_centers_var, init_op, training_op)
+
     names = {name: getattr(clustering_ops, name) for name in (
-        'KMeans', 'RANDOM_INIT', 'KMEANS_PLUS_PLUS_INIT', 'KMC2_INIT', 'SQUARED_EUCLIDEAN_DISTANCE',
+        'RANDOM_INIT', 'KMEANS_PLUS_PLUS_INIT', 'KMC2_INIT', 'SQUARED_EUCLIDEAN_DISTANCE',
         'COSINE_DISTANCE')}
+    names['KMeans'] = KMeans
     return Namespace('tensorflow.contrib.factorization', names, missing=lambda name: removed(
         name, 'of tf.contrib.factorization it maps KMeans (TensorFlow\'s own clustering_ops.KMeans); '
         'KMeansClustering, GMM and WALS went to tensorflow-estimator, which no longer imports on '

@@ -17,8 +17,8 @@ X = tf.placeholder(tf.float32, shape=[None, 784])
 Y = tf.placeholder(tf.float32, shape=[None, num_classes])
 
 kmeans = KMeans(inputs=X, num_clusters=k, distance_metric='cosine', use_mini_batch=True)
-(all_scores, cluster_idx, scores, cluster_centers_initialized, init_op,
- train_op) = kmeans.training_graph()
+(all_scores, cluster_idx, scores, cluster_centers_initialized, cluster_centers_var,
+ init_op, train_op) = kmeans.training_graph()
 cluster_idx = cluster_idx[0]
 avg_distance = tf.reduce_mean(scores)
 
@@ -30,6 +30,8 @@ for i in range(1, num_steps + 1):
     _, d, idx = sess.run([train_op, avg_distance, cluster_idx], feed_dict={X: full_data_x})
     if i % 5 == 0 or i == 1:
         print('step %i: avg distance %f' % (i, d))
+
+print('centroids', sess.run(cluster_centers_var).shape)
 
 counts = np.zeros(shape=(k, num_classes))
 for i in range(len(idx)):
