@@ -21,7 +21,8 @@ PYTHONS = ['3.10', '3.13']
 OLDEST_TENSORFLOW = '2.16.2'
 OLDEST_PYTHON = '3.12'
 END_TO_END = ['tests/test_scripts.py', 'tests/test_platforms.py', 'tests/test_checkpoints.py',
-              'tests/test_tf1.py']
+              'tests/test_tf1.py', 'tests/test_tf1_contrib.py', 'tests/test_tf1_estimator.py',
+              'tests/test_tf1_libraries.py', 'tests/test_tf1_numpy1.py', 'tests/test_tf1_app_flags.py']
 
 
 def _pyenv_pythons_on_path():

@@ -43,8 +43,13 @@ if INSTALLED == (2, 16):
 # choose, pip would take the newest and upgrade the TensorFlow installed to match it.
 # mnist/tf1/contrib.py repairs what tf-slim 1.1 needs from TensorFlow 2.21.
 # fissix (the maintained fork of lib2to3, which Python 3.13 removed) translates Python 2 programs.
+# ipykernel, nbclient: old notebooks (mnist-tf1 --install-kernel, %load_ext mnist.tf1, mnist-tf1 NB.ipynb).
+# TensorFlow Probability stands for tf.contrib.distributions; each release checks the TensorFlow it
+# runs on at import: 0.24 needs 2.16 or later, 0.25 (the newest) 2.18 or later (tested: 0.25.0 on
+# 2.21 with tf-keras 2.21). Pillow: scipy.misc's image helpers (imsave, imread, imresize, toimage).
 TF1_RUNNER = ['tf-keras~=%d.%d.0' % INSTALLED if INSTALLED else 'tf-keras' + TENSORFLOW,
-              'tf-slim~=1.1.0', 'fissix>=24.4.24']
+              'tensorflow-probability~=%s' % ('0.24.0' if INSTALLED in ((2, 16), (2, 17)) else '0.25.0'),
+              'tf-slim~=1.1.0', 'fissix>=24.4.24', 'ipykernel>=6.5', 'nbclient>=0.6', 'Pillow']
 
 setup(
     name='mnist',

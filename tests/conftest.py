@@ -84,6 +84,26 @@ def write_mnist_dir(directory, num_train=60, num_test=20, seed=0):
     return MnistArrays(str(directory), *arrays)
 
 
+def write_separable_mnist_dir(directory, num_train=5600, num_test=200):
+    """Writes MNIST files of digits a model learns in a few steps into directory; returns MnistArrays.
+
+    Digit c is a bright bar on rows 2c+4 and 2c+5 over faint noise. The 5600
+    training images leave 600 once read_data_sets takes its 5000 for validation.
+    """
+    os.makedirs(directory, exist_ok=True)
+    rng = np.random.default_rng(0)
+    arrays = []
+    for count in (num_train, num_test):
+        labels = rng.permutation(np.arange(count) % 10).astype(np.uint8)
+        images = rng.integers(0, 40, size=(count, 28, 28), dtype=np.uint8)
+        for row in range(2):
+            images[np.arange(count), 2 * labels + 4 + row, 4:24] = 255
+        arrays += [images, labels]
+    for name, array in zip(FILE_NAMES, arrays):
+        write_idx(os.path.join(directory, name), array)
+    return MnistArrays(str(directory), *arrays)
+
+
 @contextlib.contextmanager
 def ctrl_c_as_from_a_terminal():
     """Children started in the block get SIGINT at its default, as from a terminal.

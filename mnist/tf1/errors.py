@@ -41,7 +41,7 @@ def require(module_name, construct, package):
     try:
         return importlib.import_module(module_name)
     except ImportError as e:
-        if e.name != module_name.split('.')[0]:
+        if (e.name or '').split('.')[0] != module_name.split('.')[0]:
             raise  # the package is there but broken: its own traceback says more
         raise MissingPackageError('%s needs the %s package, which is not installed: %s'
                                   % (construct, package, PIP_EXTRA)) from None

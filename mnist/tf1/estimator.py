@@ -14,14 +14,22 @@ estimator_training and tf_export.ESTIMATOR_API_NAME, both gone). What exists:
     latest_checkpoint(), get_variable_names(), get_variable_value(name), model_dir, params, config
   EstimatorSpec, ModeKeys, RunConfig, inputs.numpy_input_fn, export.PredictOutput (kept, not exported)
   the session hooks of tf.train: LoggingTensorHook, StopAtStepHook, SessionRunHook, ...
+  DNNClassifier(hidden_units, feature_columns, model_dir, n_classes, ..., optimizer, activation_fn,
+      dropout, config) and LinearClassifier(feature_columns, model_dir, n_classes, ..., optimizer,
+      config): the canned classifiers, each an Estimator with its own model_fn (classifier_model_fn)
+      over tf.feature_column.input_layer or linear_model, with TF 1.x's heads: softmax cross
+      entropy summed over the batch (sigmoid for n_classes=2), predictions {'logits',
+      'probabilities', 'class_ids', 'classes'}, and accuracy and average_loss among the metrics
+  feature_column: tf.compat.v1.feature_column (numeric_column, ...)
 evaluate and predict restore the newest checkpoint that reads through mnist.checkpoints
 (found from the files, a clear error if none). Anything else (export_savedmodel,
-train_and_evaluate, the canned estimators, feature columns) stops with one line.
+train_and_evaluate, the regressors, weight_column, label_vocabulary) stops with one line.
 """
 import collections
 import inspect
 import os
 import tempfile
+import warnings
 
 import numpy as np
 
@@ -30,11 +38,13 @@ from mnist.tf1.errors import removed
 from mnist.tf1.namespace import Namespace
 
 import tensorflow as tf
+from tensorflow.python.util import deprecation
 
 v1 = tf.compat.v1
 
-PROVIDED = ('it provides Estimator (train, evaluate, predict), EstimatorSpec, ModeKeys, RunConfig, '
-            'inputs.numpy_input_fn and the tf.train session hooks.')
+PROVIDED = ('it provides Estimator (train, evaluate, predict), DNNClassifier, LinearClassifier, '
+            'EstimatorSpec, ModeKeys, RunConfig, inputs.numpy_input_fn, feature_column and the tf.train '
+            'session hooks.')
 HOOKS = ('SessionRunHook', 'SessionRunArgs', 'SessionRunContext', 'SessionRunValues', 'LoggingTensorHook',
          'StopAtStepHook', 'CheckpointSaverHook', 'CheckpointSaverListener', 'SummarySaverHook',
          'NanTensorHook', 'StepCounterHook', 'FinalOpsHook', 'FeedFnHook', 'GlobalStepWaiterHook',
@@ -287,9 +297,10 @@ class Estimator:
         for key, value in sorted(results.items()):
             if key != 'global_step' and np.ndim(value) == 0:
                 summary.value.add(tag=key, simple_value=float(value))
-        writer = v1.summary.FileWriter(os.path.join(self.model_dir, 'eval' if not name else 'eval_' + name))
-        writer.add_summary(summary, int(results['global_step']))
-        writer.close()
+        with tf.Graph().as_default():  # a FileWriter needs graph mode, also where the caller runs eagerly
+            writer = v1.summary.FileWriter(os.path.join(self.model_dir, 'eval_' + name if name else 'eval'))
+            writer.add_summary(summary, int(results['global_step']))
+            writer.close()
 
     def predict(self, input_fn, predict_keys=None, hooks=None, checkpoint_path=None,
                 yield_single_examples=True):
@@ -312,6 +323,163 @@ class Estimator:
                         yield from batch
 
 
+# The optimizers a canned estimator takes by name, as TF 1.x's did.
+OPTIMIZERS = {'Adagrad': v1.train.AdagradOptimizer, 'Adam': v1.train.AdamOptimizer,
+              'Ftrl': v1.train.FtrlOptimizer, 'RMSProp': v1.train.RMSPropOptimizer,
+              'SGD': v1.train.GradientDescentOptimizer}
+
+
+def _optimizer(optimizer, learning_rate):
+    """The Optimizer a canned estimator's `optimizer` gives: a name of OPTIMIZERS, an instance, a callable."""
+    if isinstance(optimizer, str):
+        if optimizer not in OPTIMIZERS:
+            raise ValueError('optimizer %r: expected one of %s, an Optimizer or a function returning one'
+                             % (optimizer, ', '.join(sorted(OPTIMIZERS))))
+        return OPTIMIZERS[optimizer](learning_rate)
+    if callable(optimizer) and not isinstance(optimizer, v1.train.Optimizer):
+        optimizer = optimizer()
+    if not isinstance(optimizer, v1.train.Optimizer):
+        raise ValueError('optimizer must be a tf.train.Optimizer, its name or a function returning one; '
+                         'got %r' % (optimizer,))
+    return optimizer
+
+
+def _as_feature_dict(features):
+    """Features as a dict: a bare tensor is the feature named '' (as contrib.learn's x was)."""
+    return features if isinstance(features, dict) else {'': features}
+
+
+def _dnn_logits(features, params, mode):
+    """logits: float32 [batch, head units], after the hidden layers dnn/hiddenlayer_N and dnn/logits."""
+    net = v1.feature_column.input_layer(features, params['feature_columns'])
+    for index, units in enumerate(params['hidden_units']):
+        with v1.variable_scope('dnn/hiddenlayer_%d' % index):
+            net = _dense(net, units, params['activation_fn'])
+            if params['dropout'] is not None and mode == ModeKeys.TRAIN:
+                net = v1.nn.dropout(net, rate=params['dropout'])  # dropout: the fraction dropped
+    with v1.variable_scope('dnn/logits'):
+        return _dense(net, params['logits_units'], None)
+
+
+def _dense(inputs, units, activation):
+    """activation(inputs @ kernel + bias): kernel Glorot-uniform and bias zero, as tf.layers.dense made."""
+    kernel = v1.get_variable('kernel', [inputs.shape[-1], units], initializer=v1.glorot_uniform_initializer())
+    bias = v1.get_variable('bias', [units], initializer=v1.zeros_initializer())
+    outputs = tf.matmul(inputs, kernel) + bias
+    return activation(outputs) if activation is not None else outputs
+
+
+def _linear_logits(features, params, mode):
+    """logits: float32 [batch, head units], tf.feature_column.linear_model (weights and bias per column)."""
+    with v1.variable_scope('linear'):
+        return v1.feature_column.linear_model(features, params['feature_columns'],
+                                              units=params['logits_units'])
+
+
+def classifier_model_fn(features, labels, mode, params):
+    """The model_fn of the canned classifiers: params['logits_fn'] under TF 1.x's classification head.
+
+    n_classes > 2: softmax cross entropy. n_classes == 2: one logit, sigmoid cross entropy.
+    The training loss is the sum over the batch (tf.estimator's Reduction.SUM), or the mean
+    (contrib.learn's, params['loss_reduction'] 'mean'); average_loss is the mean.
+    """
+    # The feature columns' deprecation warnings would be about this model_fn, not about the program.
+    with deprecation.silence(), warnings.catch_warnings():
+        warnings.simplefilter('ignore', UserWarning)
+        logits = params['logits_fn'](_as_feature_dict(features), params, mode)
+    if params['n_classes'] == 2:
+        probability = tf.sigmoid(logits)
+        probabilities = tf.concat([1 - probability, probability], axis=1)
+        class_ids = tf.cast(logits > 0, tf.int64)
+    else:
+        probabilities = tf.nn.softmax(logits)
+        class_ids = tf.expand_dims(tf.argmax(logits, axis=1), 1)
+    predictions = {'logits': logits, 'probabilities': probabilities, 'class_ids': class_ids,
+                   'classes': tf.strings.as_string(class_ids)}
+    if params['n_classes'] == 2:
+        predictions['logistic'] = probability
+    if mode == ModeKeys.PREDICT:
+        return EstimatorSpec(mode, predictions=predictions)
+    labels = tf.reshape(tf.cast(labels, tf.int64), [-1, 1])  # [batch] or [batch, 1] class ids
+    if params['n_classes'] == 2:
+        example_losses = v1.nn.sigmoid_cross_entropy_with_logits(labels=tf.cast(labels, tf.float32),
+                                                                  logits=logits)
+    else:
+        example_losses = tf.expand_dims(v1.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=labels[:, 0], logits=logits), 1)
+    reduce = tf.reduce_sum if params['loss_reduction'] == 'sum' else tf.reduce_mean
+    loss = reduce(example_losses)
+    if mode == ModeKeys.EVAL:
+        return EstimatorSpec(mode, predictions=predictions, loss=loss, eval_metric_ops={
+            'accuracy': v1.metrics.accuracy(labels, class_ids),
+            'average_loss': v1.metrics.mean(example_losses)})
+    train_op = params['optimizer']().minimize(loss, global_step=v1.train.get_global_step())
+    return EstimatorSpec(mode, predictions=predictions, loss=loss, train_op=train_op)
+
+
+def _canned_params(name, feature_columns, n_classes, optimizer, learning_rate, weight_column,
+                   label_vocabulary, warm_start_from):
+    """The params every canned classifier takes, checked."""
+    for argument, value in (('weight_column', weight_column), ('label_vocabulary', label_vocabulary),
+                            ('warm_start_from', warm_start_from)):
+        if value is not None:
+            raise removed('tf.estimator.%s(%s=...)' % (name, argument), PROVIDED)
+    feature_columns = list(feature_columns or [])
+    if not feature_columns:
+        raise ValueError('%s: feature_columns must name at least one column, got none' % name)
+    if not isinstance(n_classes, (int, np.integer)) or n_classes < 2:
+        raise ValueError('%s: n_classes must be an integer of at least 2, got %r' % (name, n_classes))
+    _optimizer(optimizer, learning_rate)  # a bad optimizer stops here, not at train()
+    return dict(feature_columns=feature_columns, n_classes=int(n_classes), loss_reduction='sum',
+                logits_units=1 if n_classes == 2 else int(n_classes),
+                optimizer=lambda: _optimizer(optimizer, learning_rate))
+
+
+class DNNClassifier(Estimator):
+    """tf.estimator.DNNClassifier: hidden layers of `hidden_units`, then a softmax (or sigmoid) head.
+
+    Defaults as TF 1.x's: Adagrad at 0.05, ReLU, no dropout (dropout is the fraction of
+    units dropped while training).
+    """
+
+    def __init__(self, hidden_units, feature_columns, model_dir=None, n_classes=2, weight_column=None,
+                 label_vocabulary=None, optimizer='Adagrad', activation_fn=tf.nn.relu, dropout=None,
+                 input_layer_partitioner=None, config=None, warm_start_from=None, loss_reduction=None,
+                 batch_norm=False):
+        if batch_norm:
+            raise removed('tf.estimator.DNNClassifier(batch_norm=True)', PROVIDED)
+        hidden_units = list(hidden_units)
+        if not hidden_units or not all(isinstance(units, (int, np.integer)) and units > 0
+                                       for units in hidden_units):
+            raise ValueError('DNNClassifier: hidden_units must be a list of positive layer sizes, got %r'
+                             % (hidden_units,))
+        if dropout is not None and not 0 <= dropout < 1:
+            raise ValueError('DNNClassifier: dropout is the fraction of units dropped, in [0, 1); got %r'
+                             % (dropout,))
+        params = _canned_params('DNNClassifier', feature_columns, n_classes, optimizer, 0.05, weight_column,
+                                label_vocabulary, warm_start_from)
+        params.update(logits_fn=_dnn_logits, hidden_units=hidden_units, activation_fn=activation_fn,
+                      dropout=dropout)
+        super().__init__(classifier_model_fn, model_dir=model_dir, config=config, params=params)
+
+
+class LinearClassifier(Estimator):
+    """tf.estimator.LinearClassifier: a weight per feature value and class, and a bias per class.
+
+    Default optimizer as TF 1.x's: Ftrl at min(0.2, 1 / sqrt(number of feature columns)).
+    """
+
+    def __init__(self, feature_columns, model_dir=None, n_classes=2, weight_column=None,
+                 label_vocabulary=None, optimizer='Ftrl', config=None, partitioner=None, warm_start_from=None,
+                 loss_reduction=None, sparse_combiner='sum'):
+        columns = list(feature_columns or [])
+        learning_rate = min(0.2, 1 / np.sqrt(max(len(columns), 1)))
+        params = _canned_params('LinearClassifier', columns, n_classes, optimizer, learning_rate,
+                                weight_column, label_vocabulary, warm_start_from)
+        params.update(logits_fn=_linear_logits)
+        super().__init__(classifier_model_fn, model_dir=model_dir, config=config, params=params)
+
+
 def _missing(name):
     return removed(name, PROVIDED)
 
@@ -321,7 +489,138 @@ def modules():
     inputs = Namespace('tensorflow.estimator.inputs', dict(numpy_input_fn=numpy_input_fn), missing=_missing)
     export = Namespace('tensorflow.estimator.export', dict(PredictOutput=PredictOutput), missing=_missing)
     attributes = dict(Estimator=Estimator, EstimatorSpec=EstimatorSpec, ModeKeys=ModeKeys,
-                      RunConfig=RunConfig, inputs=inputs, export=export)
+                      RunConfig=RunConfig, inputs=inputs, export=export, DNNClassifier=DNNClassifier,
+                      LinearClassifier=LinearClassifier)
     attributes.update({name: getattr(v1.train, name) for name in HOOKS})
     return {'tensorflow.estimator': Namespace('tensorflow.estimator', attributes, missing=_missing),
             'tensorflow.estimator.inputs': inputs, 'tensorflow.estimator.export': export}
+
+
+class _LearnInterface:
+    """tf.contrib.learn's estimator methods: fit / evaluate / predict on arrays x, y (or an input_fn).
+
+    Arrays are the feature named '' (infer_real_valued_columns_from_input's column). As
+    contrib.learn's data feeder did, batch_size None takes all rows as one batch; fit shuffles
+    and repeats, evaluate and predict read the rows once, in order.
+    """
+
+    def _input_fn(self, x, y, input_fn, batch_size, training):
+        if (x is None) == (input_fn is None):
+            raise ValueError('%s: give x (and y) or input_fn, not both and not neither'
+                             % type(self).__name__)
+        if input_fn is not None:
+            return input_fn
+        x = np.asarray(x)
+        if batch_size is not None and batch_size <= 0:
+            raise ValueError('Invalid batch_size %d.' % batch_size)  # contrib.learn's own words
+        return numpy_input_fn({'': x}, None if y is None else np.asarray(y),
+                              batch_size=batch_size or len(x), num_epochs=None if training else 1,
+                              shuffle=training)
+
+    def fit(self, x=None, y=None, input_fn=None, steps=None, batch_size=None, monitors=None, max_steps=None):
+        """Trains `steps` steps (or to global step max_steps; without either, until stopped); returns self."""
+        if monitors and not all(isinstance(hook, v1.train.SessionRunHook) for hook in monitors):
+            raise removed('tf.contrib.learn monitors that are not tf.train.SessionRunHooks', PROVIDED)
+        return self.train(self._input_fn(x, y, input_fn, batch_size, True), hooks=monitors, steps=steps,
+                          max_steps=max_steps)
+
+    def evaluate(self, x=None, y=None, input_fn=None, feed_fn=None, batch_size=None, steps=None,
+                 metrics=None, name=None, checkpoint_path=None, hooks=None):
+        """{'accuracy', 'loss', 'average_loss', 'global_step'} over x, y (or input_fn)."""
+        if feed_fn is not None or metrics is not None:
+            argument = 'feed_fn' if feed_fn is not None else 'metrics'
+            raise removed('tf.contrib.learn evaluate(%s=...)' % argument, PROVIDED)
+        return super().evaluate(self._input_fn(x, y, input_fn, batch_size, False), steps=steps, hooks=hooks,
+                                checkpoint_path=checkpoint_path, name=name)
+
+    def _predictions(self, x, input_fn, batch_size, key, as_iterable):
+        predictions = (p[key] for p in super().predict(self._input_fn(x, None, input_fn, batch_size, False),
+                                                       predict_keys=[key]))
+        if key == 'class_ids':
+            predictions = (int(p[0]) for p in predictions)
+        return predictions if as_iterable else np.array(list(predictions))
+
+    def predict(self, x=None, input_fn=None, batch_size=None, outputs=None, as_iterable=True):
+        """The predicted classes (contrib.learn's predict was predict_classes), or the dicts of `outputs`."""
+        if outputs is not None:
+            keys = ['class_ids' if key == 'classes' else key for key in outputs]
+            found = super().predict(self._input_fn(x, None, input_fn, batch_size, False), predict_keys=keys)
+            renamed = (_learn_outputs(row) for row in found)
+            return renamed if as_iterable else list(renamed)
+        return self._predictions(x, input_fn, batch_size, 'class_ids', as_iterable)
+
+    def predict_classes(self, x=None, input_fn=None, batch_size=None, as_iterable=True):
+        return self._predictions(x, input_fn, batch_size, 'class_ids', as_iterable)
+
+    def predict_proba(self, x=None, input_fn=None, batch_size=None, as_iterable=True):
+        return self._predictions(x, input_fn, batch_size, 'probabilities', as_iterable)
+
+
+def _learn_outputs(row):
+    """A row of predictions as contrib.learn named them: 'classes' the class as an int."""
+    return {'classes' if key == 'class_ids' else key: int(value[0]) if key == 'class_ids' else value
+            for key, value in row.items()}
+
+
+def _refuse_learn_arguments(name, **given):
+    """One line for an argument of contrib.learn's estimators that is not provided, if given."""
+    for argument, value in given.items():
+        if value:
+            raise removed('tf.contrib.learn.%s(%s=...)' % (name, argument), PROVIDED)
+
+
+class LearnDNNClassifier(_LearnInterface, DNNClassifier):
+    """tf.contrib.learn.DNNClassifier: the canned DNNClassifier with fit / evaluate / predict on
+    arrays, and contrib.learn's mean loss over the batch."""
+
+    def __init__(self, hidden_units, feature_columns, model_dir=None, n_classes=2,
+                 weight_column_name=None, optimizer=None, activation_fn=tf.nn.relu, dropout=None,
+                 gradient_clip_norm=None,
+                 enable_centered_bias=False, config=None, feature_engineering_fn=None,
+                 embedding_lr_multipliers=None, input_layer_min_slice_size=None, label_keys=None):
+        _refuse_learn_arguments('DNNClassifier', weight_column_name=weight_column_name,
+                                gradient_clip_norm=gradient_clip_norm,
+                                enable_centered_bias=enable_centered_bias,
+                                feature_engineering_fn=feature_engineering_fn,
+                                embedding_lr_multipliers=embedding_lr_multipliers, label_keys=label_keys)
+        super().__init__(hidden_units, feature_columns, model_dir=model_dir, n_classes=n_classes,
+                         optimizer=optimizer or 'Adagrad', activation_fn=activation_fn, dropout=dropout,
+                         config=config)
+        self.params['loss_reduction'] = 'mean'
+
+
+class LearnLinearClassifier(_LearnInterface, LinearClassifier):
+    """tf.contrib.learn.LinearClassifier: the canned LinearClassifier, fit / evaluate / predict on arrays."""
+
+    def __init__(self, feature_columns, model_dir=None, n_classes=2, weight_column_name=None,
+                 optimizer=None, gradient_clip_norm=None, enable_centered_bias=False, _joint_weight=False,
+                 config=None,
+                 feature_engineering_fn=None, label_keys=None):
+        _refuse_learn_arguments('LinearClassifier', weight_column_name=weight_column_name,
+                                gradient_clip_norm=gradient_clip_norm,
+                                enable_centered_bias=enable_centered_bias,
+                                _joint_weight=_joint_weight, feature_engineering_fn=feature_engineering_fn,
+                                label_keys=label_keys)
+        super().__init__(feature_columns, model_dir=model_dir, n_classes=n_classes,
+                         optimizer=optimizer or 'Ftrl', config=config)
+        self.params['loss_reduction'] = 'mean'
+
+
+class SKCompat:
+    """tf.contrib.learn.SKCompat(estimator): fit / score / predict as scikit-learn names them."""
+
+    def __init__(self, estimator):
+        self._estimator = estimator
+
+    def fit(self, x, y, batch_size=128, steps=None, max_steps=None, monitors=None):
+        self._estimator.fit(x, y, batch_size=batch_size, steps=steps, max_steps=max_steps, monitors=monitors)
+        return self
+
+    def score(self, x, y, batch_size=128, steps=None, metrics=None, name=None):
+        return self._estimator.evaluate(x, y, batch_size=batch_size, steps=steps, metrics=metrics, name=name)
+
+    def predict(self, x, batch_size=128, outputs=None):
+        """{'classes', 'probabilities', 'logits'} (or `outputs`), each an array over the rows of x."""
+        keys = list(outputs or ['classes', 'probabilities', 'logits'])
+        rows = list(self._estimator.predict(x, batch_size=batch_size, outputs=keys))
+        return {key: np.array([row[key] for row in rows]) for key in keys}

@@ -6,8 +6,8 @@ tensorflow (as `tf`)           -> tf.compat.v1, plus:
   tf.layers, tf.keras, tf.nn.rnn_cell -> Keras 2 (the tf-keras package, TF_USE_LEGACY_KERAS=1)
   tf.contrib                   -> contrib.py
   tf.app.flags, tf.flags, tf.app.run -> app_flags.py: a flag named as one of absl's own is the program's
-  tf.estimator                 -> estimator.py: Estimator, EstimatorSpec, ModeKeys, RunConfig,
-                                  inputs.numpy_input_fn, the session hooks
+  tf.estimator                 -> estimator.py: Estimator, DNNClassifier, LinearClassifier,
+                                  EstimatorSpec, ModeKeys, RunConfig, inputs.numpy_input_fn, the session hooks
 tensorflow.examples.tutorials.mnist.input_data -> mnist.input_data
 tensorflow.examples.tutorials.mnist.mnist      -> mnist.fully_connected (Mechanics 101's mnist.py)
 tensorflow.contrib.*           -> contrib.module()

@@ -1,20 +1,25 @@
 """NumPy 1 habits: the NumPy 1 API that NumPy 2 removed, and integer scalars as shapes and sizes.
 
 The removed API. NumPy 1.20 to 2.3 removed names old programs call: the aliases
-np.float, np.int, np.object, np.str (of Python's types), np.float_, np.NaN,
-np.Inf, ...; np.asscalar, np.product, np.alltrue, ...; ndarray.tostring,
-itemset, newbyteorder and ptp; and np.fromstring's binary mode. ndarray is a C
+np.float, np.int, np.bool, np.object, np.str (of Python's types; np.bool is
+numpy.bool_ again from NumPy 2 on, so only NumPy 1.24 to 1.26 lack it),
+np.float_, np.NaN, np.Inf, ...; np.asscalar, np.product, np.alltrue, ...;
+ndarray.tostring, itemset, newbyteorder and ptp; np.fromstring's binary mode;
+and NumPy 2 took out of numpy.lib the functions numpy itself has (np.lib.pad
+is numpy.pad). ndarray is a C
 type whose methods cannot be added, and setting the names on the numpy module
 would change them for every library in the process. So the runner rewrites
 the program's own files as it compiles them (program.py), the files untouched:
 each attribute read `E.name` with one of those names becomes
 `__numpy1__(E, 'name', line).name`, where __numpy1__ (an Numpy1Attributes of
 that file) gives E itself unless E is the numpy module, an array or a NumPy
-scalar lacking the name; then it gives the NumPy 1 meaning (MODULE, ARRAY,
-fromstring), with one note on stderr naming the program's line, the first time
-each name is used. `from numpy import asscalar` is read the same way: it
-becomes `asscalar = __numpy1__(numpy, 'asscalar', line).asscalar`. Names the
-installed NumPy has are its own.
+scalar lacking the name, or numpy.lib lacking it; then it gives the NumPy 1
+meaning (MODULE, ARRAY, fromstring, numpy's own for numpy.lib), with one note
+on stderr naming the program's line, the first time each name is used.
+`from numpy import asscalar` is read the same way: it becomes
+`asscalar = __numpy1__(numpy, 'asscalar', line).asscalar`; `np.lib.pad` and
+`from numpy.lib import pad` likewise. Names the installed NumPy has are its own.
+__numpy1__ also reads the old APIs of matplotlib, scikit-learn and SciPy (libraries.py).
 
 Integer scalars. Under NumPy 1, `max(labels) + 1` on uint8 labels was an int64, which TensorFlow
 takes as a shape; NumPy 2 (NEP 50) keeps it a uint8, and TensorFlow refuses it
@@ -30,6 +35,8 @@ import sys
 import types
 
 import numpy as np
+
+from mnist.tf1 import libraries
 
 _NARROW = (np.int8, np.int16, np.uint8, np.uint16, np.uint32, np.uint64)
 
@@ -83,6 +90,7 @@ def in1d(ar1, ar2, assume_unique=False, invert=False):
 # numpy.<name> removed by NumPy 1.20 to 2.x -> (its NumPy 1 value, what that is, for the note).
 MODULE = {
     'float': (float, 'float'), 'int': (int, 'int'), 'object': (object, 'object'), 'str': (str, 'str'),
+    'bool': (bool, 'bool'),
     'complex': (complex, 'complex'), 'unicode': (str, 'str'), 'long': (int, 'int'),
     'float_': (np.float64, 'numpy.float64'), 'complex_': (np.complex128, 'numpy.complex128'),
     'unicode_': (np.str_, 'numpy.str_'), 'string_': (np.bytes_, 'numpy.bytes_'),
@@ -142,7 +150,7 @@ def _note(path, line, name, how):
 
 def _fromstring(path, line):
     """np.fromstring, whose binary mode (no sep) NumPy 2 removed: np.frombuffer, copied as NumPy 1 did."""
-    def fromstring(string, dtype=float, count=-1, *, sep='', **kwargs):
+    def fromstring(string, dtype=float, count=-1, sep='', **kwargs):
         if sep:
             return np.fromstring(string, dtype, count, sep=sep, **kwargs)
         _note(path, line, 'numpy.fromstring(bytes) (binary mode)', 'numpy.frombuffer(bytes).copy()')
@@ -153,6 +161,11 @@ def _fromstring(path, line):
 def _removed(name):
     """Whether numpy.name needs __numpy1__: a removed name, or fromstring (its binary mode)."""
     return name == 'fromstring' and FROMSTRING_BINARY_REMOVED or name in MODULE and name not in vars(np)
+
+
+def _moved_out_of_lib(name):
+    """Whether numpy.lib.name is one of the names NumPy 2 took out of numpy.lib and keeps in numpy."""
+    return not name.startswith('_') and not hasattr(np.lib, name) and name in vars(np)
 
 
 class Numpy1Attributes:
@@ -169,13 +182,20 @@ class Numpy1Attributes:
                 return types.SimpleNamespace(fromstring=_fromstring(self.path, line))
             numpy1, how = MODULE[name]
             _note(self.path, line, 'numpy.' + name, how)
+        elif value is np.lib and _moved_out_of_lib(name):
+            numpy1 = getattr(np, name)
+            _note(self.path, line, 'numpy.lib.' + name, 'numpy.' + name)
         elif isinstance(value, (np.ndarray, np.generic)) and name in ARRAY and not hasattr(value, name):
             method, how = ARRAY[name]
             numpy1 = method(value)
             _note(self.path, line, 'ndarray.' + name, how)
         else:
-            return value
+            return libraries.attribute(self.path, value, name, line)
         return types.SimpleNamespace(**{name: numpy1})
+
+    def call(self, function, line):
+        """function, taking the keywords libraries.KEYWORDS renamed under their old names."""
+        return libraries.call(self.path, function, line)
 
 
 def _read(value, name, line):
@@ -185,26 +205,32 @@ def _read(value, name, line):
 
 
 class _Rewrite(ast.NodeTransformer):
-    """E.name, read, for a name in NAMES -> __numpy1__(E, 'name', line).name; and `from numpy import name`."""
+    """E.name, read, for a name in NAMES (or any name, for E.lib.name) -> __numpy1__(E, 'name', line).name;
+    and `from numpy import name`, `from numpy.lib import name`."""
 
     def visit_Attribute(self, node):
         self.generic_visit(node)
-        if node.attr not in NAMES or not isinstance(node.ctx, ast.Load):
+        of_lib = isinstance(node.value, ast.Attribute) and node.value.attr == 'lib'
+        if not (node.attr in NAMES or of_lib) or not isinstance(node.ctx, ast.Load):
             return node
         return ast.copy_location(_read(node.value, node.attr, node.lineno), node)
 
     def visit_ImportFrom(self, node):
-        if node.module != 'numpy' or node.level or not any(_removed(alias.name) for alias in node.names):
+        removed = {'numpy': _removed, 'numpy.lib': _moved_out_of_lib}.get(node.module)
+        if removed is None or node.level or not any(removed(alias.name) for alias in node.names):
             return node
-        kept = [alias for alias in node.names if not _removed(alias.name)]
-        statements = [ast.ImportFrom('numpy', kept, 0)] if kept else []
-        numpy = ast.Call(ast.Name('__import__', ast.Load()), [ast.Constant('numpy')], [])
+        kept = [alias for alias in node.names if not removed(alias.name)]
+        statements = [ast.ImportFrom(node.module, kept, 0)] if kept else []
+        # __import__('numpy.lib') gives numpy; with a fromlist it gives numpy.lib itself.
+        module = ast.Call(ast.Name('__import__', ast.Load()), [ast.Constant(node.module)],
+                          [ast.keyword('fromlist', ast.Constant(('__name__',)))])
         statements += [ast.Assign([ast.Name(alias.asname or alias.name, ast.Store())],
-                                  _read(numpy, alias.name, node.lineno))
-                       for alias in node.names if _removed(alias.name)]
+                                  _read(module, alias.name, node.lineno))
+                       for alias in node.names if removed(alias.name)]
         return [ast.copy_location(statement, node) for statement in statements]
 
 
 def rewrite(tree):
-    """The module AST `tree` with NumPy 1's removed names read through __numpy1__ (see above)."""
-    return ast.fix_missing_locations(_Rewrite().visit(tree))
+    """The module AST `tree` with NumPy 1's removed names, and the other libraries' old APIs
+    (libraries.py), read through __numpy1__ (see above)."""
+    return libraries.rewrite(ast.fix_missing_locations(_Rewrite().visit(tree)))

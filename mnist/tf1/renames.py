@@ -28,6 +28,8 @@ import sys
 
 import numpy as np
 
+from mnist.tf1 import program
+
 import tensorflow as tf
 
 v1 = tf.compat.v1
@@ -164,8 +166,8 @@ _noted = set()  # the notes already printed
 
 
 def note(frame, message):
-    """Prints `note: FILE, line N: message` on stderr, once for each calling line and message."""
-    line = 'note: %s, line %d: %s' % (frame.f_code.co_filename, frame.f_lineno, message)
+    """Prints `note: FILE, line N: message` (FILE `In [N]` for a notebook cell) on stderr, once for each."""
+    line = 'note: %s, line %d: %s' % (program.source_name(frame.f_code.co_filename), frame.f_lineno, message)
     if line not in _noted:
         _noted.add(line)
         print(line, file=sys.stderr)

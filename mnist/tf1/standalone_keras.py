@@ -4,6 +4,7 @@ keras, keras.X                    -> tf-keras' TF 1.x API (tf_keras.api._v1.kera
                                      under the runner): layers, models, backend (set_session,
                                      get_session, learning_phase, ...), utils, losses, optimizers,
                                      callbacks, regularizers, datasets.*, preprocessing, ...
+keras.__version__                 -> tf-keras' version, the Keras 2 version it carries (2.21.0, ...)
 keras.objectives                  -> keras.losses (Keras 1's name, still in Keras 2)
 keras.utils.np_utils              -> keras.utils (to_categorical, normalize)
 keras.backend.tensorflow_backend  -> keras.backend
@@ -53,6 +54,7 @@ def _load_data_or_one_line(load_data, name):
 
 def _complete(keras):
     """Gives tf-keras' API modules the Keras 2 names they lack, and the datasets their one-line error."""
+    keras.__version__ = importlib.import_module('tf_keras').__version__  # Keras 2's own: 2.16.0 to 2.21.0
     keras.objectives = keras.losses
     keras.backend.tensorflow_backend = keras.backend
     keras.utils.np_utils = Namespace('keras.utils.np_utils', sources=lambda: (keras.utils,))
