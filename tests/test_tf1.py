@@ -153,6 +153,29 @@ def test_contrib_rnn_lstm_over_image_rows_learns(data_root):
     assert_learns(run_program('contrib_rnn_lstm.py', data_root, 'MNIST_data'))
 
 
+def test_tf1_shapes_flags_and_frozen_graphs_as_tf1_took_them(data_root):
+    """A float dimension `hidden / 2`, DEFINE_integer with a float default, graph_util's freezing."""
+    result = run(['-m', 'mnist.tf1', os.path.join(PROGRAMS, 'tf1_habits.py'), '--steps', '150'], data_root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert_learns(result.stdout)
+    assert 'keep_prob 0.9, frozen graph of' in result.stdout
+    assert ("tf1_habits.py, line 10: DEFINE_integer('keep_prob', 0.9): a float default, which TF <= 1.4 kept"
+            in result.stderr)
+    plain = run([os.path.join(PROGRAMS, 'tf1_habits.py')], data_root)
+    assert plain.returncode == 1  # TensorFlow 2 has none of it
+
+
+def test_integral_float_dimensions_and_contrib_rnn_cell_module(tmp_path):
+    program = tmp_path / 'cells.py'
+    program.write_text('import numpy as np\nimport tensorflow as tf\n'
+                       'print(tf.contrib.rnn.rnn_cell.BasicLSTMCell is tf.nn.rnn_cell.BasicLSTMCell)\n'
+                       'print(tf.zeros([3]).shape.concatenate([100 / 2, np.float32(4)]).as_list())\n'
+                       'tf.TensorShape([2.5])\n')
+    result = run(['-m', 'mnist.tf1', str(program)], tmp_path)
+    assert result.stdout == 'True\n[3, 50, 4]\n'
+    assert result.returncode == 1 and "got value '2.5'" in result.stderr  # not a whole number: refused
+
+
 def test_slim_arg_scope_batch_norm_learns_and_updates_moving_averages(data_root):
     out = run_program('slim_batch_norm.py', data_root, 'MNIST_data')
     # Test accuracy is measured with is_training=False, on the moving averages, which start at 0.

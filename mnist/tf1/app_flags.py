@@ -93,8 +93,13 @@ class ProgramFlags:
         return dict(self.tf_flags.flag_values_dict(), **self.own.flag_values_dict())
 
 
-def _define(define, program_flags):
-    """define(...) putting a flag named as one of absl's own in the program's registry; notes its name."""
+def _define(define, program_flags, define_float=None):
+    """define(...) putting a flag named as one of absl's own in the program's registry; notes its name.
+
+    With define_float (for DEFINE_integer): a float default, which TF <= 1.4's argparse kept as
+    the flag's value (`DEFINE_integer('keep_prob', 0.5, ...)`) and absl refuses, defines a
+    float flag, with a note.
+    """
     signature = inspect.signature(define)
 
     def define_as_tf0(*args, **kwargs):
@@ -102,6 +107,11 @@ def _define(define, program_flags):
             arguments = signature.bind_partial(*args, **kwargs).arguments
         except TypeError:
             return define(*args, **kwargs)  # absl's own error
+        if define_float is not None and isinstance(arguments.get('default'), float):
+            note(sys._getframe(1), "DEFINE_integer(%r, %r): a float default, which TF <= 1.4 kept as the "
+                 "flag's value and absl refuses; defined as a float flag" % (arguments.get('name'),
+                                                                              arguments['default']))
+            return _define(define_float, program_flags)(*args, **kwargs)
         name = arguments['flag'].name if 'flag' in arguments else arguments.get('name')
         if 'flag_values' not in arguments and name is not None:
             if _absl_owns(name):
@@ -118,6 +128,8 @@ def flags_module(tf_flags_module):
     program_flags = ProgramFlags(tf_flags_module.FLAGS)
     names = {name: _define(getattr(tf_flags_module, name), program_flags)
              for name in dir(tf_flags_module) if name.startswith('DEFINE')}
+    names['DEFINE_integer'] = _define(tf_flags_module.DEFINE_integer, program_flags,
+                                      tf_flags_module.DEFINE_float)
     names['FLAGS'] = program_flags
     return names
 

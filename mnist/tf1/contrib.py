@@ -471,7 +471,8 @@ def _rnn():
     return Namespace('tensorflow.contrib.rnn',
                      dict(static_rnn=v1.nn.static_rnn,
                           static_bidirectional_rnn=v1.nn.static_bidirectional_rnn,
-                          static_state_saving_rnn=v1.nn.static_state_saving_rnn),
+                          static_state_saving_rnn=v1.nn.static_state_saving_rnn,
+                          rnn_cell=cells),  # tf.contrib.rnn.rnn_cell.BasicLSTMCell: the same cells
                      lambda: (cells.compute(),), _missing)
 
 

@@ -108,8 +108,38 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             module.__spec__ = real_spec
 
 
+def _tf1_internals():
+    """What TF 1.x's own modules had that programs use and TensorFlow 2.21's lack.
+
+    tensorflow.python.framework.graph_util: the names of tf.compat.v1.graph_util
+    (`graph_util.convert_variables_to_constants(sess, graph_def, names)` froze a graph).
+    tensor_shape.Dimension: an integral float (50.0, as `z_dim / 2` gives in Python 3) is the
+    int it holds, as TF 1.x's Dimension took it; TF 2 refuses any float.
+    """
+    import numpy as np
+
+    from tensorflow.python.framework import graph_util, tensor_shape
+    v1_graph_util = renames.v1.graph_util
+    for name in ('convert_variables_to_constants', 'extract_sub_graph', 'remove_training_nodes',
+                 'must_run_on_cpu', 'tensor_shape_from_node_def_name'):
+        if not hasattr(graph_util, name):
+            setattr(graph_util, name, getattr(v1_graph_util, name))
+    init = tensor_shape.Dimension.__init__
+    if getattr(init, 'takes_integral_floats', False):
+        return
+
+    def dimension_init(self, value):
+        if isinstance(value, (float, np.floating)) and float(value).is_integer():
+            value = int(value)
+        init(self, value)
+
+    dimension_init.takes_integral_floats = True
+    tensor_shape.Dimension.__init__ = dimension_init
+
+
 def install(real_tensorflow):
     """Makes `import tensorflow` (and the map above) give the TF 1.x modules in this process."""
+    _tf1_internals()
     modules = _examples_modules()
     modules['tensorflow.contrib'] = contrib.module('tensorflow.contrib')
     modules.update(estimator.modules())
