@@ -21,7 +21,8 @@ def main(_):
         optimizer=tf.train.AdamOptimizer(1e-3),
         n_classes=10,
         dropout=0.1,
-        model_dir=FLAGS.model_dir)
+        model_dir=FLAGS.model_dir,
+        config=tf.estimator.RunConfig(tf_random_seed=0))
 
     train_input_fn = tf.estimator.inputs.numpy_input_fn(
         x={'x': mnist.train.images}, y=mnist.train.labels.astype(np.int32),

@@ -6,6 +6,8 @@ import tensorflow as tf
 from tensorflow.contrib.factorization import KMeans
 from tensorflow.examples.tutorials.mnist import input_data
 
+tf.set_random_seed(0)
+np.random.seed(0)
 mnist = input_data.read_data_sets('MNIST_data', one_hot=True)
 full_data_x = mnist.train.images[:2000]
 

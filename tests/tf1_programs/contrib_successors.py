@@ -8,6 +8,8 @@ from tensorflow.contrib.keras.api.keras.layers import Dense
 from tensorflow.examples.tutorials.mnist import input_data
 
 distributions = tf.contrib.distributions
+tf.set_random_seed(0)
+np.random.seed(0)
 mnist = input_data.read_data_sets('MNIST_data', one_hot=True)
 
 images = tf.placeholder(tf.float32, [None, 784])

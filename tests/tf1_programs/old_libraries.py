@@ -12,6 +12,8 @@ from sklearn.manifold import TSNE
 from tensorflow.examples.tutorials.mnist import input_data
 
 out_dir = sys.argv[1] if len(sys.argv) > 1 else '.'
+tf.set_random_seed(0)
+np.random.seed(0)
 mnist = input_data.read_data_sets('MNIST_data', one_hot=True)
 
 x = tf.placeholder(tf.float32, [None, 784])

@@ -15,6 +15,7 @@ print('Parameters:')
 for attr, value in sorted(FLAGS.__flags.items()):
     print('{}={}'.format(attr.upper(), value))
 
+tf.set_random_seed(0)
 mnist = input_data.read_data_sets(FLAGS.data_dir, one_hot=True)
 x = tf.placeholder(tf.float32, [None, 784])
 y_ = tf.placeholder(tf.float32, [None, 10])
