@@ -9,8 +9,16 @@ import test_tf1
 from conftest import FILE_NAMES
 from mnist.tf1 import contrib
 from mnist.tf1.errors import RemovedInTF2Error
-from test_tf1 import (FASHION, PROGRAMS, ROOT, assert_fashion_accuracy, assert_learns, error_lines, run,
-                      run_program)
+from test_tf1 import (
+    FASHION,
+    PROGRAMS,
+    ROOT,
+    assert_fashion_accuracy,
+    assert_learns,
+    error_lines,
+    run,
+    run_program,
+)
 
 import tensorflow as tf
 
