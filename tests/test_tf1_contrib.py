@@ -61,7 +61,7 @@ def test_contrib_factorization_kmeans_program_clusters_the_digits(data_root):
 
 
 def assert_learns_fashion(program, tmp_path, *args):
-    """Runs tests/tf1_programs/<program> on Debian's Fashion-MNIST; its test accuracy is the one it reaches."""
+    """Runs tests/tf1_programs/<program> on Debian's Fashion-MNIST; checks the accuracy it reaches."""
     if not os.path.exists(os.path.join(FASHION, FILE_NAMES[0])):
         pytest.skip("needs Debian's dataset-fashion-mnist in %s" % FASHION)
     os.symlink(FASHION, tmp_path / 'MNIST_data')
