@@ -260,6 +260,7 @@ class TrainingRun:
         self.last_checkpoint = None
         self.stop_signal = None
         self._previous_handlers = {}
+        self._unblock_stop_signals = lambda: None
         self._lock = self._take_lock()
         try:
             self.found = checkpoint_paths(self.log_dir)
@@ -288,6 +289,8 @@ class TrainingRun:
 
     def close(self):
         """Puts the signal handlers back and releases the lock."""
+        self._unblock_stop_signals()
+        self._unblock_stop_signals = lambda: None
         for signum, handler in self._previous_handlers.items():
             # A script on its way out after a stop signal ignores more of them, so a
             # second Ctrl-C cannot cut its exit short; a notebook gets its handler back.
@@ -378,6 +381,7 @@ class TrainingRun:
             return  # signal handlers can only be set in the main thread
         for signum in platforms.STOP_SIGNALS:
             self._previous_handlers[signum] = signal.signal(signum, self._on_stop_signal)
+        self._unblock_stop_signals = platforms.stop_signals_off_this_thread()
 
     def _on_stop_signal(self, signum, frame):
         # Only note it: raising here could interrupt a save halfway.

@@ -22,6 +22,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import warnings
 
 try:
@@ -40,6 +41,24 @@ WINDOWS = sys.platform == 'win32'
 STOP_SIGNALS = {signal.SIGINT: 'Interrupted', signal.SIGTERM: 'Stopped by SIGTERM'}
 if hasattr(signal, 'SIGBREAK'):  # Windows: Ctrl-Break, and what a launcher sends a task
     STOP_SIGNALS[signal.SIGBREAK] = 'Stopped by Ctrl-Break'
+
+
+def stop_signals_off_this_thread():
+    """From now on a thread of its own, not the calling (main) one, receives STOP_SIGNALS; returns undo().
+
+    Python still runs the handlers in the main thread, between two steps. TensorFlow's
+    single-threaded executor runs a step's ops in the calling thread, and a Ctrl-C that
+    arrives there in the middle of one (seen during an evaluation) sometimes aborts the process
+    ("corrupted size vs. prev_size") instead of letting it save. POSIX only: Windows delivers
+    Ctrl-C and Ctrl-Break on a thread of their own already, and has no signal masks.
+    """
+    if not hasattr(signal, 'pthread_sigmask'):
+        return lambda: None
+    threading.Thread(target=threading.Event().wait, name='stop signals', daemon=True).start()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, set(STOP_SIGNALS))
+    return lambda: signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 # Characters Windows does not allow in a file name (a colon only after a drive letter).
 WINDOWS_FORBIDDEN = '*?"<>|:'
 # File descriptor 2 can be swapped for a pipe to a filter process (mnist/startup_log.py).

@@ -387,3 +387,18 @@ def test_sigkill_at_any_moment_leaves_a_resumable_checkpoint(tmp_path):
 def test_run_main_entry_point_refuses_negative_seed(tmp_path):
     with pytest.raises(SystemExit):
         run_main('mnist_softmax', ['--fake_data', '--seed', '-1', '--log_dir', tmp_path])
+
+
+def test_stop_signals_reach_a_thread_of_their_own_and_the_main_thread_gets_them_back():
+    import threading
+
+    from mnist import platforms
+    if not hasattr(signal, 'pthread_sigmask'):
+        pytest.skip('no signal masks on this system')
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    undo = platforms.stop_signals_off_this_thread()
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    assert set(platforms.STOP_SIGNALS) <= blocked
+    assert any(thread.name == 'stop signals' for thread in threading.enumerate())
+    undo()
+    assert signal.pthread_sigmask(signal.SIG_BLOCK, set()) == before

@@ -5,7 +5,8 @@ a system without Linux's own facilities (tests/test_platforms.py).
 - os has no O_TMPFILE, as on macOS and Windows (tempfile is told too);
 - psutil, and mnist.platforms through it, find no /proc, as on macOS and
   Windows (TensorFlow itself keeps the real /proc: it aborts without it);
-- signal.SIGBREAK exists with Windows' number, 21, as Ctrl-Break's signal.
+- signal.SIGBREAK exists with Windows' number, 21, as Ctrl-Break's signal, and
+  signal.pthread_sigmask does not, as on Windows.
 """
 import importlib.abc
 import os
@@ -30,3 +31,4 @@ if 'tempfile' in sys.modules:
     sys.modules['tempfile']._O_TMPFILE_WORKS = False
 psutil.PROCFS_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'no-proc')
 signal.SIGBREAK = 21
+del signal.pthread_sigmask
