@@ -60,7 +60,7 @@ def test_old_libraries_program_runs_with_one_note_each_and_learns(data_root, tmp
     present = {'numpy.lib.pad': hasattr(np.lib, 'pad'),  # NumPy 1.26 still has it
                'TSNE(n_iter=)': not old_keyword_removed('sklearn.manifold', 'TSNE', 'n_iter')}
     assert notes(result.stderr) == [(line, what) for line, what in expected if not present.get(what)]
-    assert 'note: %s, line 46: hist(normed=) is not in matplotlib ' % program_path in result.stderr
+    assert 'note: %s, line 48: hist(normed=) is not in matplotlib ' % program_path in result.stderr
     assert 'saved digit (32, 32) uint8, read back at half size (16, 16)' in result.stdout
     assert 'weights histogram area 1.000' in result.stdout and 't-SNE map (200, 2)' in result.stdout
     with Image.open(tmp_path / 'digit.png') as digit:
