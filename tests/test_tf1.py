@@ -382,18 +382,24 @@ def event_tags_in(log_dir):
 
 
 # Each program's test accuracy on Fashion-MNIST, seeded as programs of its era seeded themselves
-# (tf.set_random_seed, np.random.seed, RunConfig(tf_random_seed=)): measured twice with the same
-# result on this project's machine (python -m mnist.tf1 PROGRAM, as the tests below run it). A run
-# must land within FASHION_TOLERANCE of it: other CPUs and libraries round differently.
+# (tf.set_random_seed, np.random.seed, RunConfig(tf_random_seed=)), as (lowest, highest) of the
+# runs measured on TensorFlow 2.21 and 2.16, each with oneDNN's optimizations on and off
+# (TF_ENABLE_ONEDNN_OPTS=0), with python -m mnist.tf1 PROGRAM as the tests below run it. On one
+# setup most seeded runs repeat themselves to the last digit (k-means and the canned
+# DNNClassifier vary in the third); another TensorFlow, CPU or oneDNN setting rounds differently,
+# and the softmax programs' learning rate of 0.5 on Fashion-MNIST carries a rounding into a few
+# hundredths of accuracy after 100 steps. A run must land within FASHION_TOLERANCE of its range.
 FASHION_ACCURACY = {
-    'estimator_mnist.py': 0.8505, 'tf0_positional_loss.py': 0.7463, 'python2_softmax.py': 0.7133,
-    'matplotlib_weights.py': 0.7562, 'numpy1_class_count.py': 0.7408, 'keras_in_session.py': 0.7093,
-    'keras_fashion_mlp.py': 0.8427, 'numpy1_removed_api.py': 0.7041, 'tf0_flags_log_dir.py': 0.7133,
-    'contrib_successors.py': 0.7689, 'old_libraries.py': 0.7562, 'tf04_flags.py': 0.7133,
-    # Seeded, yet not the same to the last digit from run to run: the middle of two runs.
-    'contrib_kmeans.py': 0.6429, 'canned_dnn_classifier.py': 0.7766,  # 0.6466 and 0.6392; 0.7788, 0.7744
-    # contrib.learn's DNNClassifier takes no seed here: the middle of three runs, 0.7644 to 0.7846.
-    'contrib_learn_dnn.py': 0.7745,
+    'estimator_mnist.py': (0.8505, 0.8505), 'tf0_positional_loss.py': (0.7463, 0.7463),
+    'contrib_successors.py': (0.7689, 0.7689), 'contrib_learn_estimator.py': (0.7942, 0.7942),
+    'contrib_learn_experiment.py': (0.7961, 0.7961),
+    'keras_fashion_mlp.py': (0.8427, 0.8475), 'numpy1_removed_api.py': (0.6878, 0.7041),
+    'contrib_kmeans.py': (0.6390, 0.6466), 'canned_dnn_classifier.py': (0.7744, 0.7898),
+    'python2_softmax.py': (0.7133, 0.7644), 'matplotlib_weights.py': (0.6925, 0.7592),
+    'old_libraries.py': (0.6925, 0.7592), 'numpy1_class_count.py': (0.7239, 0.7715),
+    'keras_in_session.py': (0.6815, 0.7277), 'tf0_flags_log_dir.py': (0.7016, 0.7560),
+    'tf04_flags.py': (0.7016, 0.7560),
+    'contrib_learn_dnn.py': (0.7399, 0.7846),  # contrib.learn's DNNClassifier takes no seed here
 }
 FASHION_TOLERANCE = 0.05
 
@@ -401,7 +407,8 @@ FASHION_TOLERANCE = 0.05
 def assert_fashion_accuracy(program, out):
     last = out.splitlines()[-1]
     assert last.startswith('test accuracy'), out
-    assert float(last.split()[-1]) == pytest.approx(FASHION_ACCURACY[program], abs=FASHION_TOLERANCE), out
+    lowest, highest = FASHION_ACCURACY[program]
+    assert lowest - FASHION_TOLERANCE <= float(last.split()[-1]) <= highest + FASHION_TOLERANCE, out
 
 
 @pytest.mark.slow
@@ -870,7 +877,7 @@ assert "Dense" in dir(tf.keras.layers) and tf.keras.__name__.startswith("tf_kera
 
 assert tf.contrib.keras.__name__ == "tf_keras.api._v1.keras"  # mapped, as tf.estimator.DNNClassifier
 assert tf.estimator.DNNClassifier.train  # (tests/test_tf1_contrib.py, test_tf1_estimator.py)
-for name in ("tf.contrib.learn.Experiment", "tf.contrib.eager", "tf.estimator.DNNRegressor"):
+for name in ("tf.contrib.learn.DNNRegressor", "tf.contrib.eager", "tf.estimator.DNNRegressor"):
     try:
         eval(name)
     except ImportError as e:

@@ -100,14 +100,15 @@ def test_contrib_keras_is_keras2_under_its_three_import_paths(tmp_path):
         'provide it; tf.contrib.keras is Keras 2 (tf-keras), which has no such module.' % program]
 
 
-def test_unmapped_contrib_learn_experiment_stops_with_one_line_saying_where_it_went(tmp_path):
+def test_unmapped_contrib_learn_regressor_stops_with_one_line_saying_where_it_went(tmp_path):
     program = os.path.join(PROGRAMS, 'contrib_unsupported.py')
     result = run(['-m', 'mnist.tf1', program], tmp_path)
     assert result.returncode == 1
     assert error_lines(result.stderr) == [
-        'error: %s, line 6: tf.contrib.learn.Experiment was removed in TensorFlow 2 with tf.contrib.learn; '
-        'its estimators became tf.estimator: of tf.contrib.learn this runner provides DNNClassifier, '
-        'LinearClassifier, SKCompat, infer_real_valued_columns_from_input and datasets' % program]
+        'error: %s, line 6: tf.contrib.learn.DNNRegressor was removed in TensorFlow 2 with tf.contrib.learn; '
+        'its estimators became tf.estimator: of tf.contrib.learn this runner provides Estimator, ModelFnOps, '
+        'ModeKeys, MetricSpec, RunConfig, Experiment, learn_runner.run, DNNClassifier, LinearClassifier, '
+        'SKCompat, infer_real_valued_columns_from_input and datasets' % program]
     assert 'Traceback' not in result.stderr and 'unreachable' not in result.stdout
 
 
@@ -268,3 +269,30 @@ def test_a_module_nobody_names_stops_with_what_is_mapped():
     with pytest.raises(RemovedInTF2Error, match=r'^tf\.contrib\.nothing_like_it was removed in TensorFlow 2 '
                        r'and this runner does not provide it; it maps tf\.contrib\.layers'):
         contrib.module('tensorflow.contrib.nothing_like_it')
+
+
+def test_hparams_keep_each_values_type_as_tf1_did():
+    hparams = contrib.HParams(learning_rate=0.1, layers=[64, 32], batch_size=100, name='mlp', dropout=True)
+    assert hparams.parse('learning_rate=1,layers=[128,64,10],name=cnn,dropout=false') is hparams
+    assert hparams.values() == {'learning_rate': 1.0, 'layers': [128, 64, 10], 'batch_size': 100,
+                                'name': 'cnn', 'dropout': False}
+    assert isinstance(hparams.learning_rate, float) and hparams.get('missing', 7) == 7
+    hparams.set_hparam('batch_size', 50.0)  # an integral float becomes the int it stands for
+    hparams.add_hparam('steps', 10)
+    assert hparams.batch_size == 50 and 'steps' in hparams and '"steps": 10' in hparams.to_json()
+    assert str(contrib.HParams(b=2, a=1)) == "[('a', 1), ('b', 2)]"
+    assert contrib.HParams(a=1).override_from_dict({'a': 3}).a == 3
+
+
+@pytest.mark.parametrize('change, message', [
+    (lambda h: h.parse('batch_size=big'), r'^HParams.parse: batch_size=big: expected a int$'),
+    (lambda h: h.parse('steps=5'), r"^HParams.parse: unknown hyperparameter 'steps'$"),
+    (lambda h: h.parse('batch_size'), r"^HParams.parse: 'batch_size' is not name=value$"),
+    (lambda h: h.set_hparam('batch_size', 'big'), r"^HParams: batch_size is a int; got 'big'$"),
+    (lambda h: h.set_hparam('batch_size', 2.5), r'^HParams: batch_size is an int; got 2.5$'),
+    (lambda h: h.parse('dropout=maybe'), r'^HParams.parse: dropout=maybe: expected a bool$'),
+    (lambda h: h.add_hparam('batch_size', 1), r"^HParams: hyperparameter 'batch_size' already exists$"),
+])
+def test_hparams_bad_values_are_one_line(change, message):
+    with pytest.raises(ValueError, match=message):
+        change(contrib.HParams(batch_size=100, dropout=True))

@@ -176,3 +176,147 @@ def test_canned_arguments_not_provided_stop_with_one_line(argument):
     with pytest.raises(RemovedInTF2Error, match=r'^tf.estimator.LinearClassifier\(%s=...\) was removed in '
                        'TensorFlow 2 and this runner does not provide it; it provides Estimator' % argument):
         estimator.LinearClassifier([v1.feature_column.numeric_column('x')], **{argument: 'w'})
+
+
+# --- tf.contrib.learn.Estimator: a model_fn of the program's own ------------------------------
+
+def test_contrib_learn_estimator_program_learns_with_metric_spec_and_predicts(data_root, tmp_path):
+    shutil.copytree(data_root / 'MNIST_data', tmp_path / 'MNIST_data')
+    result = run(['-m', 'mnist.tf1', os.path.join(PROGRAMS, 'contrib_learn_estimator.py')], tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    assert lines[-3].startswith('global step 300, loss ')
+    predicted, labels = lines[-2][len('predicted '):].split(', labels ')
+    assert predicted == labels  # the separable digits: eight of eight
+    assert float(lines[-1].split()[-1]) >= 0.95, result.stdout
+    assert checkpoints.newest(str(tmp_path / 'mnist_layers_model')).endswith('model.ckpt-300')
+    assert "'probabilities'" in result.stderr or 'probabilities = ' in result.stderr  # the logging monitor
+
+
+@pytest.mark.slow
+def test_contrib_learn_estimator_program_learns_fashion_mnist(tmp_path):
+    assert_learns_fashion('contrib_learn_estimator.py', tmp_path)
+
+
+def learn_model_fn(features, targets, mode):
+    """TF 0.x's model_fn: targets for labels, the tuple (predictions, loss, train_op)."""
+    logits = v1.matmul(features, v1.get_variable('w', [6, 3], initializer=v1.zeros_initializer()))
+    predictions = {'classes': tf.argmax(logits, 1), 'probabilities': tf.nn.softmax(logits)}
+    if mode == estimator.LearnModeKeys.INFER:
+        return predictions, None, None
+    loss = v1.losses.sparse_softmax_cross_entropy(targets, logits)
+    train_op = v1.train.GradientDescentOptimizer(0.5).minimize(loss, global_step=v1.train.get_global_step())
+    return predictions, loss, train_op
+
+
+def streaming_accuracy(predictions, labels):
+    """A metric in the streaming metrics' order, read positionally."""
+    return v1.metrics.accuracy(labels, predictions)
+
+
+def test_contrib_learn_estimator_takes_tf0_model_fns_and_both_kinds_of_metrics(tmp_path):
+    features, labels = separable(300, 3)
+    classifier = estimator.LearnEstimator(learn_model_fn, model_dir=str(tmp_path))
+    classifier.fit(features, labels, steps=40, batch_size=30)
+    scores = classifier.evaluate(features, labels, metrics={
+        'accuracy': estimator.MetricSpec(v1.metrics.accuracy, prediction_key='classes'),
+        ('positional', 'classes'): streaming_accuracy})
+    assert scores['global_step'] == 40 and scores['accuracy'] >= 0.95
+    assert scores['positional'] == scores['accuracy']
+    assert set(scores) == {'accuracy', 'positional', 'loss', 'global_step'}
+    arrays = classifier.predict(features[:5], as_iterable=False)
+    assert arrays['classes'].tolist() == labels[:5].tolist() and arrays['probabilities'].shape == (5, 3)
+    assert [int(row['classes']) for row in classifier.predict(features[:5])] == labels[:5].tolist()
+    assert estimator.SKCompat(classifier).predict(features[:2])['probabilities'].shape == (2, 3)
+    assert set(classifier.evaluate(features, labels)) == {'loss', 'global_step'}  # metrics are per call
+
+
+def test_contrib_learn_estimator_bad_metrics_and_model_fns_are_one_line(tmp_path):
+    features, labels = separable(20, 3)
+    classifier = estimator.LearnEstimator(learn_model_fn, model_dir=str(tmp_path))
+    classifier.fit(features, labels, steps=1)
+    with pytest.raises(ValueError, match=r"^metrics\['accuracy'\]: the model's predictions are a dict "
+                                         r"\['classes', 'probabilities'\]; say which with "
+                                         r"MetricSpec\(prediction_key=...\)$"):
+        classifier.evaluate(features, labels, metrics={'accuracy': v1.metrics.accuracy})
+    with pytest.raises(ValueError, match=r"^metrics\['accuracy'\]: prediction_key 'class' not among the "
+                                         r"model's predictions \['classes', 'probabilities'\]$"):
+        classifier.evaluate(features, labels, metrics={
+            'accuracy': estimator.MetricSpec(v1.metrics.accuracy, prediction_key='class')})
+    with pytest.raises(ValueError, match=r"^metrics\['auc'\]: expected a MetricSpec or a metric function, "
+                                         r"got 'auc'$"):
+        classifier.evaluate(features, labels, metrics={'auc': 'auc'})
+    with pytest.raises(ValueError, match='^model_fn must return a tf.contrib.learn ModelFnOps'):
+        estimator.LearnEstimator(lambda features, labels: 1, model_dir=str(tmp_path)).fit(features, labels)
+    with pytest.raises(ValueError, match=r'^EstimatorSpec\(mode=.train.\) needs train_op$'):
+        estimator.ModelFnOps(estimator.LearnModeKeys.TRAIN, loss=tf.constant(1.0))
+    with pytest.raises(RemovedInTF2Error, match=r'^tf.contrib.learn.Estimator\(feature_engineering_fn=...\)'):
+        estimator.LearnEstimator(learn_model_fn, feature_engineering_fn=lambda f, t: (f, t))
+
+
+# --- tf.contrib.learn.Experiment and learn_runner ---------------------------------------------
+
+def test_contrib_learn_experiment_program_learns_and_evaluates_every_100_steps(data_root, tmp_path):
+    shutil.copytree(data_root / 'MNIST_data', tmp_path / 'MNIST_data')
+    program = os.path.join(PROGRAMS, 'contrib_learn_experiment.py')
+    result = run(['-m', 'mnist.tf1', program, '--hparams', 'train_steps=200,hidden_units=32'], tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    assert lines[-2].startswith('global step 200, loss ') and float(lines[-1].split()[-1]) >= 0.95
+    evaluations = [line for line in result.stderr.splitlines()
+                   if line.startswith('INFO:tensorflow:Saving dict for global step')]
+    assert [line.split(':')[2].split()[-1] for line in evaluations] == ['100', '200']
+    model_dir = tmp_path / 'mnist_experiment'
+    assert v1.train.load_variable(str(model_dir), 'dense/kernel').shape == (784, 32)  # --hparams reached it
+    assert os.path.isdir(model_dir / 'eval')
+
+
+@pytest.mark.slow
+def test_contrib_learn_experiment_program_learns_fashion_mnist(tmp_path):
+    assert_learns_fashion('contrib_learn_experiment.py', tmp_path)
+
+
+def test_contrib_learn_experiment_bad_hparams_are_one_line(data_root, tmp_path):
+    program = os.path.join(PROGRAMS, 'contrib_learn_experiment.py')
+    result = run(['-m', 'mnist.tf1', program, '--hparams', 'hidden_units=wide'], tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == 'ValueError: HParams.parse: hidden_units=wide: expected a int'
+
+
+def test_experiment_schedules_with_a_contrib_learn_estimator(tmp_path):
+    features, labels = separable(300, 3)
+    classifier = estimator.LearnEstimator(learn_model_fn, model_dir=str(tmp_path))
+    train = estimator.numpy_input_fn(features, labels, batch_size=30, num_epochs=None, shuffle=True)
+    evaluate = estimator.numpy_input_fn(features, labels, batch_size=100, shuffle=False)
+    metrics = {'accuracy': estimator.MetricSpec(v1.metrics.accuracy, prediction_key='classes')}
+    experiment = estimator.Experiment(classifier, train, evaluate, eval_metrics=metrics, train_steps=50,
+                                      eval_steps=None, min_eval_frequency=20)
+    assert experiment.test()['global_step'] == 1
+    results, exports = estimator.learn_runner_run(lambda config, hparams: experiment,
+                                                  run_config=estimator.RunConfig(), hparams=None)
+    assert exports == [] and results['global_step'] == 50 and results['accuracy'] >= 0.95
+    evaluated = sorted(os.listdir(tmp_path / 'eval'))
+    assert evaluated and checkpoints.newest(str(tmp_path)).endswith('model.ckpt-50')
+    # the old interface: experiment_fn(output_dir), and the schedules by name
+    assert estimator.learn_runner_run(lambda output_dir: experiment, output_dir=str(tmp_path),
+                                      schedule='evaluate')['global_step'] == 50
+
+
+def test_experiment_and_learn_runner_bad_input_is_one_line(tmp_path):
+    classifier = estimator.Estimator(lambda features, labels, mode: None, model_dir=str(tmp_path))
+    with pytest.raises(ValueError, match='^Experiment: eval_metrics must be None with a tf.estimator.Esti'):
+        estimator.Experiment(classifier, None, None, eval_metrics={'accuracy': v1.metrics.accuracy})
+    with pytest.raises(ValueError, match='^Experiment: estimator must be a tf.estimator or tf.contrib'):
+        estimator.Experiment('an estimator', None, None)
+    experiment = estimator.Experiment(classifier, None, None)
+    with pytest.raises(ValueError, match=r"^learn_runner.run: schedule 'run_std_server' is not one this "
+                                         r"runner provides; expected one of train, evaluate, "
+                                         r"train_and_evaluate, "):
+        estimator.learn_runner_run(lambda c, h: experiment, run_config=estimator.RunConfig(),
+                                   schedule='run_std_server')
+    with pytest.raises(ValueError, match='^learn_runner.run: experiment_fn must return a tf.contrib'):
+        estimator.learn_runner_run(lambda c, h: classifier, run_config=estimator.RunConfig())
+    with pytest.raises(ValueError, match='^learn_runner.run: give run_config .with hparams. or output_dir, '):
+        estimator.learn_runner_run(lambda c, h: experiment)
+    with pytest.raises(RemovedInTF2Error, match=r'^tf.contrib.learn.Experiment.continuous_eval was removed'):
+        experiment.continuous_eval()

@@ -319,6 +319,32 @@ def test_import_input_data_without_a_file_gives_the_tutorials_with_one_note(mnis
         "input_data, mnist.input_data" % program_path]
 
 
+def test_a_copy_of_input_data_under_another_name_is_replaced(mnist_root, tmp_path):
+    # As programs kept it: the 2015 loader as their own data_api/mnist.py, imported from a package
+    (tmp_path / 'data_api').mkdir()
+    (tmp_path / 'data_api' / '__init__.py').write_text('')
+    (tmp_path / 'data_api' / 'mnist.py').write_text(_copy_2015())
+    (tmp_path / 'vae.py').write_text(
+        'from data_api import mnist\n'
+        'data = mnist.read_data_sets("MNIST_data/", one_hot=True)\n'
+        'print(data.train.next_batch(5)[0].shape, mnist.__name__)\n')
+    os.symlink(mnist_root / 'MNIST_data', tmp_path / 'MNIST_data')
+    result = run(['-m', 'mnist.tf1', 'vae.py'], tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.splitlines()[-1] == '(5, 784) mnist.input_data'
+    assert notes(result.stderr) == [
+        "note: %s: a copy of the TF tutorials' input_data.py; running mnist.input_data in its place "
+        "(the same functions, reading the same files)" % (tmp_path / 'data_api' / 'mnist.py')]
+
+
+def test_only_input_data_py_is_recognized_by_its_import_of_read_data_sets(tmp_path):
+    source = 'from tensorflow.contrib.learn.python.learn.datasets.mnist import read_data_sets\n'
+    (tmp_path / 'input_data.py').write_text(source)
+    (tmp_path / 'data.py').write_text(source)
+    assert program.is_tutorials_input_data(str(tmp_path / 'input_data.py'))
+    assert not program.is_tutorials_input_data(str(tmp_path / 'data.py'))  # the program's own module
+
+
 def _copy_2015():
     with open(os.path.join(PROGRAMS, 'input_data_2015', 'input_data.py')) as f:
         return f.read()

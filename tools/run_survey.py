@@ -11,9 +11,10 @@ tutorials' /tmp ones, get links to the four IDX files of --data (Fashion-MNIST:
 MNIST cannot be downloaded here); a mnist.npz it names is written from them in
 Keras's layout. A program that stops because MNIST cannot be downloaded into a
 directory of its own choosing (in its repository or under /tmp) is given the
-data there and run once more. Then, one at a time and from its own directory, each program
-runs as `mnist-tf1 PROGRAM.py` at the lowest priority with one thread, for at
-most --timeout seconds. Outcomes:
+data there and run once more. What earlier runs left at the /tmp paths a program
+names, other than the data directories, is removed first. Then, one at a time and
+from its own directory, each program runs as `mnist-tf1 PROGRAM.py` at the lowest
+priority with one thread, for at most --timeout seconds. Outcomes:
 
   ran       exited with status 0
   trained   still running at the time limit, with no traceback or error line
@@ -119,6 +120,21 @@ def data_dirs(program_dir, source, work):
     relative = [os.path.normpath(os.path.join(program_dir, name)) for name in named]
     inside = [d for d in relative if os.path.commonpath([d, work]) == work]
     return inside + [d for d in SHARED_DATA_DIRS if os.name == 'posix']
+
+
+def clear_tmp_outputs(source):
+    """Removes what earlier runs left at the /tmp paths the program names (its model_dir, logs), so
+    each program starts as on a machine where none of the survey ran; the data directories stay."""
+    if os.name != 'posix':
+        return
+    for path in set(re.findall(r"""['"](/tmp/[^'"\s]+)""", source)):
+        path = os.path.normpath(path)
+        if any(path == d or d.startswith(path + '/') for d in SHARED_DATA_DIRS) or path.count('/') < 2:
+            continue
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        elif os.path.lexists(path):
+            os.remove(path)
 
 
 def download_dir(error, program_dir, work):
@@ -400,6 +416,7 @@ def main(argv=None):
             with open(os.path.join(destination, *row['path'].split('/')), 'rb') as f:
                 source = f.read().decode('utf-8', 'replace')
             data = os.path.abspath(args.data)
+            clear_tmp_outputs(source)
             link_data(data_dirs(program_dir, source, args.work), data, args.work)
             add_keras_npz(program_dir, source, data, args.work)
             log = os.path.join(args.work, name, 'output.txt')

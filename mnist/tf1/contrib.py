@@ -12,6 +12,11 @@ tf.contrib.learn.datasets, alias tf.contrib.learn.python.learn.datasets -> load_
                          and .mnist: mnist.input_data plus load_mnist(train_dir='MNIST-data')
 tf.contrib.learn.DNNClassifier, LinearClassifier, SKCompat -> estimator.py's canned classifiers
                          with contrib.learn's fit / evaluate / predict on arrays
+tf.contrib.learn.Estimator, ModelFnOps, ModeKeys, MetricSpec, RunConfig (also under
+                         .python.learn.estimators and .metric_spec) -> estimator.py's LearnEstimator:
+                         a model_fn of its own on arrays, as TF 1.0's layers tutorial ran it
+tf.contrib.learn.Experiment, learn_runner.run -> estimator.py's Experiment, run locally
+tf.contrib.training.HParams -> HParams (the module's only part with a use outside its queues)
 tf.contrib.deprecated -> the TF 0.x summary ops of renames.py
 tf.contrib.tensorboard.plugins.projector -> tensorboard.plugins.projector (TensorBoard 2.21 still
                          has ProjectorConfig, and its visualize_embeddings takes the FileWriter)
@@ -40,6 +45,8 @@ the old names back (aliases only, nothing TensorFlow itself uses changes).
 """
 import functools
 import importlib
+import json
+import re
 import types
 import warnings
 
@@ -73,6 +80,7 @@ WHERE_IT_WENT = {
                      'which no longer imports on TensorFlow 2.16 or later) and TensorFlow Decision Forests',
     'decision_trees': 'TensorFlow Decision Forests (tensorflow_decision_forests) carries on its work',
     'learn': 'its estimators became tf.estimator: of tf.contrib.learn this runner provides '
+             'Estimator, ModelFnOps, ModeKeys, MetricSpec, RunConfig, Experiment, learn_runner.run, '
              'DNNClassifier, LinearClassifier, SKCompat, infer_real_valued_columns_from_input and datasets',
     'estimator': 'it moved to tensorflow-estimator, which no longer imports on TensorFlow 2.16 or later; '
                  'this runner provides tf.estimator.Estimator, DNNClassifier and LinearClassifier',
@@ -93,8 +101,8 @@ WHERE_IT_WENT = {
     'cudnn_rnn': 'it was deleted: tf.keras.layers.LSTM and GRU run on cuDNN',
     'gan': 'it moved to TF-GAN (tensorflow-gan), last released in 2021',
     'kfac': 'it moved to K-FAC (tensorflow/kfac), no longer released',
-    'training': 'it was deleted: HParams and the queue-based helpers have no successor; '
-                'tf.data.experimental.bucket_by_sequence_length replaces bucket_by_sequence_length',
+    'training': 'it was deleted: its queue-based helpers have no successor (this runner provides '
+                'HParams); tf.data.experimental.bucket_by_sequence_length replaces bucket_by_sequence_length',
     'summary': 'it became TensorFlow 2\'s tf.summary, which needs eager execution or tf.function',
     'checkpoint': 'it became tf.train.Checkpoint, which needs eager execution or tf.function',
     'predictor': 'it was deleted: tf.saved_model.load replaces it',
@@ -216,6 +224,115 @@ def infer_real_valued_columns_from_input(x):
     return [real_valued_column('', dimension=int(np.prod(x.shape[1:], dtype=np.int64)))]
 
 
+class HParams:
+    """tf.contrib.training.HParams: named hyperparameters, set as keywords, read as attributes.
+
+    parse('name=value,...') and set_hparam keep each one's type (int, float, bool, str, or a
+    list of one of them), as TF 1.x did; an int may become a float, nothing else changes type.
+    """
+
+    def __init__(self, hparam_def=None, model_structure=None, **hparams):
+        if hparam_def is not None:
+            raise removed('tf.contrib.training.HParams(hparam_def=...)', 'give the values as keywords.')
+        self._model_structure = model_structure
+        for name, value in hparams.items():
+            self.add_hparam(name, value)
+
+    def add_hparam(self, name, value):
+        if name in self.__dict__ or hasattr(type(self), name):
+            raise ValueError('HParams: hyperparameter %r already exists' % name)
+        setattr(self, name, value)
+
+    def set_hparam(self, name, value):
+        if name not in self.values():
+            raise ValueError('HParams: unknown hyperparameter %r' % name)
+        setattr(self, name, _hparam_cast(name, getattr(self, name), value))
+
+    def del_hparam(self, name):
+        if name in self.values():
+            delattr(self, name)
+
+    def parse(self, values):
+        """Sets 'name=value,name=[v1,v2],...' (commas inside brackets belong to the list); returns self."""
+        for item in re.findall(r'[^,\[]+(?:\[[^\]]*\])?', values):
+            name, equals, text = item.strip().partition('=')
+            if not equals:
+                raise ValueError('HParams.parse: %r is not name=value' % item.strip())
+            name = name.strip()
+            if name not in self.values():
+                raise ValueError('HParams.parse: unknown hyperparameter %r' % name)
+            self.set_hparam(name, _hparam_from_text(name, getattr(self, name), text.strip()))
+        return self
+
+    def override_from_dict(self, values_dict):
+        for name, value in values_dict.items():
+            self.set_hparam(name, value)
+        return self
+
+    def values(self):
+        return {name: value for name, value in self.__dict__.items() if not name.startswith('_')}
+
+    def get(self, key, default=None):
+        return self.values().get(key, default)
+
+    def to_json(self, indent=None, separators=None, sort_keys=False):
+        return json.dumps(self.values(), indent=indent, separators=separators, sort_keys=sort_keys)
+
+    def parse_json(self, values_json):
+        return self.override_from_dict(json.loads(values_json))
+
+    def get_model_structure(self):
+        return self._model_structure
+
+    def __contains__(self, key):
+        return key in self.values()
+
+    def __str__(self):
+        return str(sorted(self.values().items()))
+
+    def __repr__(self):
+        return '%s(%s)' % (type(self).__name__, self.__str__())
+
+
+def _hparam_cast(name, current, value):
+    """value as the type of the hyperparameter's current value (an int may become a float)."""
+    if isinstance(current, list):
+        return [_hparam_cast(name, current[0], v) if current else v for v in value]
+    if isinstance(current, bool) or current is None:
+        if current is not None and not isinstance(value, bool):
+            raise ValueError('HParams: %s is a bool; got %r' % (name, value))
+        return value
+    if isinstance(current, int) and isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError('HParams: %s is an int; got %r' % (name, value))
+        return int(value)
+    if isinstance(current, (int, float)) and not isinstance(value, bool) and isinstance(value, (int, float)):
+        return type(current)(value)
+    if isinstance(current, str) and isinstance(value, str):
+        return value
+    raise ValueError('HParams: %s is a %s; got %r' % (name, type(current).__name__, value))
+
+
+def _hparam_from_text(name, current, text):
+    """The value `text` stands for, read as the type of the hyperparameter's current value."""
+    if isinstance(current, list):
+        items = [t.strip() for t in text.strip('[]').split(',') if t.strip()]
+        return [_hparam_from_text(name, current[0] if current else '', t) for t in items]
+    try:
+        if isinstance(current, bool):
+            if text.lower() not in ('true', 'false', '1', '0'):
+                raise ValueError(text)
+            return text.lower() in ('true', '1')
+        if isinstance(current, int):
+            return int(text)
+        if isinstance(current, float):
+            return float(text)
+    except ValueError:
+        expected = type(current).__name__
+        raise ValueError('HParams.parse: %s=%s: expected a %s' % (name, text, expected)) from None
+    return text
+
+
 def _learn_modules():
     """tf.contrib.learn, .python, .python.learn, .datasets, .datasets.mnist, by full name."""
     learn = 'tensorflow.contrib.learn'
@@ -224,15 +341,46 @@ def _learn_modules():
     datasets = Namespace(learn + '.python.learn.datasets',
                          dict(load_dataset=load_dataset, load_mnist=load_mnist, mnist=mnist),
                          missing=_missing)
-    python_learn = Namespace(learn + '.python.learn', dict(datasets=datasets), missing=_missing)
+    estimators = learn + '.python.learn.estimators'
+    model_fn = Namespace(estimators + '.model_fn', dict(ModelFnOps=estimator.ModelFnOps,
+                                                        ModeKeys=estimator.LearnModeKeys), missing=_missing)
+    estimator_module = Namespace(estimators + '.estimator', dict(
+        Estimator=estimator.LearnEstimator, SKCompat=estimator.SKCompat), missing=_missing)
+    run_config = Namespace(estimators + '.run_config', dict(RunConfig=estimator.RunConfig), missing=_missing)
+    estimators_package = Namespace(estimators, dict(
+        model_fn=model_fn, estimator=estimator_module, run_config=run_config,
+        Estimator=estimator.LearnEstimator,
+        ModelFnOps=estimator.ModelFnOps, ModeKeys=estimator.LearnModeKeys, SKCompat=estimator.SKCompat,
+        DNNClassifier=estimator.LearnDNNClassifier, LinearClassifier=estimator.LearnLinearClassifier,
+        RunConfig=estimator.RunConfig), missing=_missing)
+    metric_spec = Namespace(learn + '.python.learn.metric_spec', dict(MetricSpec=estimator.MetricSpec),
+                            missing=_missing)
+    learn_runner = Namespace(learn + '.python.learn.learn_runner', dict(run=estimator.learn_runner_run),
+                             missing=_missing)
+    experiment = Namespace(learn + '.python.learn.experiment', dict(Experiment=estimator.Experiment),
+                           missing=_missing)
+    python_learn = Namespace(learn + '.python.learn', dict(
+        datasets=datasets, estimators=estimators_package, metric_spec=metric_spec, learn_runner=learn_runner,
+        experiment=experiment, Experiment=estimator.Experiment), missing=_missing)
     python = Namespace(learn + '.python', dict(learn=python_learn), missing=_missing)
     return {
         learn: Namespace(learn, dict(
             datasets=datasets, python=python, DNNClassifier=estimator.LearnDNNClassifier,
             LinearClassifier=estimator.LearnLinearClassifier, SKCompat=estimator.SKCompat,
+            Estimator=estimator.LearnEstimator, ModelFnOps=estimator.ModelFnOps,
+            ModeKeys=estimator.LearnModeKeys, MetricSpec=estimator.MetricSpec, RunConfig=estimator.RunConfig,
+            Experiment=estimator.Experiment, learn_runner=learn_runner,
             infer_real_valued_columns_from_input=infer_real_valued_columns_from_input), missing=_missing),
         learn + '.python': python,
         learn + '.python.learn': python_learn,
+        estimators: estimators_package,
+        estimators + '.model_fn': model_fn,
+        estimators + '.estimator': estimator_module,
+        estimators + '.run_config': run_config,
+        learn + '.python.learn.metric_spec': metric_spec,
+        learn + '.python.learn.learn_runner': learn_runner,
+        learn + '.learn_runner': learn_runner,
+        learn + '.python.learn.experiment': experiment,
         learn + '.python.learn.datasets': datasets,
         learn + '.python.learn.datasets.mnist': mnist,
         learn + '.datasets': datasets,
@@ -482,6 +630,8 @@ _modules = {}  # full name -> module, built on first use
 def _build():
     contrib = 'tensorflow.contrib'
     _modules.update(_learn_modules())
+    _modules[contrib + '.training'] = Namespace(contrib + '.training', dict(HParams=HParams),
+                                                missing=_missing)
     _modules[contrib + '.layers'] = Namespace(
         contrib + '.layers', missing=_missing, attributes=dict(
             real_valued_column=real_valued_column,

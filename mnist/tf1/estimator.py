@@ -196,7 +196,7 @@ class Estimator:
         model_dir = model_dir or config.model_dir or tempfile.mkdtemp()
         self.model_dir = os.path.expanduser(model_dir)
         self.config = config.replace(model_dir=self.model_dir)
-        self.params = dict(params or {})
+        self.params = dict(params) if isinstance(params, dict) else {} if params is None else params
         self.model_fn = model_fn
 
     def __getattr__(self, name):
@@ -211,6 +211,10 @@ class Estimator:
         v1.train.get_or_create_global_step()
         features, labels = _features_and_labels(
             _call_with(input_fn, dict(mode=mode, params=self.params, config=self.config)))
+        return self._model(features, labels, mode)
+
+    def _model(self, features, labels, mode):
+        """The EstimatorSpec of model_fn."""
         spec = _call_with(self.model_fn, dict(features=features, labels=labels, mode=mode,
                                               params=self.params, config=self.config))
         if not isinstance(spec, EstimatorSpec):
@@ -293,6 +297,8 @@ class Estimator:
         return results
 
     def _write_eval_summaries(self, results, name):
+        v1.logging.info('Saving dict for global step %d: %s', int(results['global_step']),
+                        ', '.join('%s = %s' % item for item in sorted(results.items())))
         summary = v1.Summary()
         for key, value in sorted(results.items()):
             if key != 'global_step' and np.ndim(value) == 0:
@@ -513,9 +519,14 @@ class _LearnInterface:
         x = np.asarray(x)
         if batch_size is not None and batch_size <= 0:
             raise ValueError('Invalid batch_size %d.' % batch_size)  # contrib.learn's own words
-        return numpy_input_fn({'': x}, None if y is None else np.asarray(y),
+        return numpy_input_fn(self._features_of(x), None if y is None else np.asarray(y),
                               batch_size=batch_size or len(x), num_epochs=None if training else 1,
                               shuffle=training)
+
+    @staticmethod
+    def _features_of(x):
+        """The canned estimators' features of an array x: the column named ''."""
+        return {'': x}
 
     def fit(self, x=None, y=None, input_fn=None, steps=None, batch_size=None, monitors=None, max_steps=None):
         """Trains `steps` steps (or to global step max_steps; without either, until stopped); returns self."""
@@ -606,6 +617,243 @@ class LearnLinearClassifier(_LearnInterface, LinearClassifier):
         self.params['loss_reduction'] = 'mean'
 
 
+class LearnModeKeys:
+    """tf.contrib.learn.ModeKeys: INFER where tf.estimator says PREDICT (the same 'infer')."""
+    TRAIN = ModeKeys.TRAIN
+    EVAL = ModeKeys.EVAL
+    INFER = ModeKeys.PREDICT
+
+
+class ModelFnOps(EstimatorSpec):
+    """tf.contrib.learn's ModelFnOps: what its model_fn returned, an EstimatorSpec by another name."""
+    __slots__ = ()
+
+    def __new__(cls, mode, predictions=None, loss=None, train_op=None, eval_metric_ops=None,
+                output_alternatives=None, training_chief_hooks=None, training_hooks=None, scaffold=None):
+        return super().__new__(cls, mode, predictions=predictions, loss=loss, train_op=train_op,
+                               eval_metric_ops=eval_metric_ops, training_chief_hooks=training_chief_hooks,
+                               training_hooks=training_hooks, scaffold=scaffold)
+
+
+class MetricSpec:
+    """tf.contrib.learn.MetricSpec: metric_fn on the predictions (and labels) a model_fn gave.
+
+    metric_fn is called with labels= and predictions= (and weights=) where it names them, as
+    tf.metrics do; otherwise positionally, (predictions, labels), as the streaming metrics of
+    tf.contrib.metrics took them.
+    """
+
+    def __init__(self, metric_fn, prediction_key=None, label_key=None, weight_key=None):
+        self.metric_fn = metric_fn
+        self.prediction_key = prediction_key
+        self.label_key = label_key
+        self.weight_key = weight_key
+
+    def create_metric_ops(self, inputs, labels, predictions, name='metric'):
+        """metric_fn's (value, update_op) on the tensors of the keys this spec names."""
+        predictions = _by_key(predictions, self.prediction_key, 'predictions', 'prediction_key', name)
+        labels = _by_key(labels, self.label_key, 'labels', 'label_key', name)
+        arguments = dict(predictions=predictions, labels=labels)
+        if self.weight_key is not None:
+            arguments['weights'] = _by_key(inputs, self.weight_key, 'features', 'weight_key', name)
+        names = inspect.signature(self.metric_fn).parameters
+        if 'predictions' in names and 'labels' in names:
+            return self.metric_fn(**arguments)
+        return self.metric_fn(*arguments.values())
+
+
+def _by_key(tensors, key, what, argument, name):
+    """tensors[key] where the model gave a dict, tensors itself where it gave one tensor."""
+    if key is not None:
+        if not isinstance(tensors, dict) or key not in tensors:
+            raise ValueError('metrics[%r]: %s %r not among the model\'s %s %s' % (
+                name, argument, key, what, sorted(tensors) if isinstance(tensors, dict) else '(one tensor)'))
+        return tensors[key]
+    if isinstance(tensors, dict):
+        if len(tensors) != 1:
+            raise ValueError('metrics[%r]: the model\'s %s are a dict %s; say which with MetricSpec(%s=...)'
+                             % (name, what, sorted(tensors), argument))
+        return next(iter(tensors.values()))
+    return tensors
+
+
+def _metric_specs(metrics):
+    """{name: MetricSpec} of contrib.learn's metrics: MetricSpecs, or functions under 'name' or
+    ('name', 'prediction key')."""
+    specs = {}
+    for key, metric in metrics.items():
+        name, prediction_key = key if isinstance(key, tuple) else (key, None)
+        if not isinstance(metric, MetricSpec):
+            if not callable(metric):
+                raise ValueError('metrics[%r]: expected a MetricSpec or a metric function, got %r'
+                                 % (key, metric))
+            metric = MetricSpec(metric, prediction_key=prediction_key)
+        specs[name] = metric
+    return specs
+
+
+class LearnEstimator(_LearnInterface, Estimator):
+    """tf.contrib.learn.Estimator: model_fn(features, labels or targets, mode, params, config) giving
+    ModelFnOps (or, as in TF 0.x, the tuple predictions, loss, train_op); fit / evaluate / predict on
+    arrays x, y (x itself is the features) or an input_fn; evaluate's metrics as MetricSpecs."""
+
+    def __init__(self, model_fn=None, model_dir=None, config=None, params=None, feature_engineering_fn=None):
+        _refuse_learn_arguments('Estimator', feature_engineering_fn=feature_engineering_fn)
+        if model_fn is None:
+            raise ValueError('tf.contrib.learn.Estimator: model_fn must be given')
+        super().__init__(model_fn, model_dir=model_dir, config=config, params=params)
+        self._metrics = {}
+
+    @staticmethod
+    def _features_of(x):
+        return x
+
+    def _model(self, features, labels, mode):
+        result = _call_with(self.model_fn, dict(features=features, labels=labels, targets=labels, mode=mode,
+                                                params=self.params, config=self.config))
+        if isinstance(result, tuple) and not isinstance(result, EstimatorSpec) and len(result) == 3:
+            predictions, loss, train_op = result
+            result = ModelFnOps(mode, predictions=predictions, loss=loss, train_op=train_op)
+        if not isinstance(result, EstimatorSpec):
+            raise ValueError('model_fn must return a tf.contrib.learn ModelFnOps (or predictions, loss, '
+                             'train_op), got %r' % (result,))
+        if mode == ModeKeys.EVAL and self._metrics:
+            ops = {name: spec.create_metric_ops(features, labels, result.predictions, name)
+                   for name, spec in self._metrics.items()}
+            result = result._replace(eval_metric_ops=dict(result.eval_metric_ops, **ops))
+        return result
+
+    def evaluate(self, x=None, y=None, input_fn=None, feed_fn=None, batch_size=None, steps=None,
+                 metrics=None, name=None, checkpoint_path=None, hooks=None):
+        """{metric names, 'loss', 'global_step'} over x, y (or input_fn)."""
+        if feed_fn is not None:
+            raise removed('tf.contrib.learn evaluate(feed_fn=...)', PROVIDED)
+        self._metrics = _metric_specs(metrics or {})
+        try:
+            return Estimator.evaluate(self, self._input_fn(x, y, input_fn, batch_size, False), steps=steps,
+                                      hooks=hooks, checkpoint_path=checkpoint_path, name=name)
+        finally:
+            self._metrics = {}
+
+    def predict(self, x=None, input_fn=None, batch_size=None, outputs=None, as_iterable=True):
+        """The model's predictions of each example (its dict's `outputs` keys); all at once, as arrays,
+        with as_iterable=False."""
+        rows = Estimator.predict(self, self._input_fn(x, None, input_fn, batch_size, False),
+                                 predict_keys=outputs)
+        if as_iterable:
+            return rows
+        rows = list(rows)
+        if rows and isinstance(rows[0], dict):
+            return {key: np.array([row[key] for row in rows]) for key in rows[0]}
+        return np.array(rows)
+
+
+class Experiment:
+    """tf.contrib.learn.Experiment: an estimator with its training and evaluation inputs, run locally.
+
+    train() trains to global step train_steps; evaluate() runs eval_steps batches (None: the
+    whole input); train_and_evaluate() trains, evaluating every min_eval_frequency steps when
+    given, and returns the last evaluation with the (empty) list of exports.
+    """
+
+    def __init__(self, estimator, train_input_fn, eval_input_fn, eval_metrics=None, train_steps=None,
+                 eval_steps=100, train_monitors=None, eval_hooks=None, local_eval_frequency=None,
+                 eval_delay_secs=120, continuous_eval_throttle_secs=60, min_eval_frequency=None,
+                 delay_workers_by_global_step=False, export_strategies=None, train_steps_per_iteration=None,
+                 checkpoint_and_export=False, saving_listeners=None, check_interval_secs=5):
+        if not isinstance(estimator, Estimator):
+            raise ValueError('Experiment: estimator must be a tf.estimator or tf.contrib.learn Estimator, '
+                             'got %r' % (estimator,))
+        if eval_metrics is not None and not isinstance(estimator, LearnEstimator):
+            raise ValueError('Experiment: eval_metrics must be None with a tf.estimator.Estimator; '
+                             'give its model_fn eval_metric_ops')
+        _refuse_learn_arguments('Experiment', export_strategies=export_strategies,
+                                saving_listeners=saving_listeners)
+        self.estimator = estimator
+        self._train_input_fn = train_input_fn
+        self._eval_input_fn = eval_input_fn
+        self._eval_metrics = eval_metrics
+        self._train_steps = train_steps
+        self._eval_steps = eval_steps
+        self._train_monitors = list(train_monitors or [])
+        self._eval_hooks = list(eval_hooks or [])
+        self._min_eval_frequency = min_eval_frequency or local_eval_frequency
+
+    def __getattr__(self, name):
+        if name.startswith('_'):
+            raise AttributeError(name)
+        raise removed('tf.contrib.learn.Experiment.%s' % name,
+                      'of Experiment it provides train, evaluate, train_and_evaluate, local_run and test.')
+
+    def train(self, delay_secs=None):
+        """Trains to global step train_steps (or until the input ends)."""
+        return self.estimator.train(self._train_input_fn, hooks=self._train_monitors,
+                                    max_steps=self._train_steps)
+
+    def evaluate(self, delay_secs=None, name=None):
+        """The estimator's evaluation of eval_steps batches of the evaluation input."""
+        return self._evaluate(self._eval_steps, name)
+
+    def _evaluate(self, steps, name):
+        if isinstance(self.estimator, LearnEstimator):
+            return self.estimator.evaluate(input_fn=self._eval_input_fn, steps=steps,
+                                           metrics=self._eval_metrics,
+                                           name=name, hooks=self._eval_hooks)
+        return Estimator.evaluate(self.estimator, self._eval_input_fn, steps=steps, hooks=self._eval_hooks,
+                                  name=name)
+
+    def train_and_evaluate(self):
+        """Trains, evaluating every min_eval_frequency steps, then once more; (evaluation, exports)."""
+        results = None
+        if self._min_eval_frequency and self._train_steps is not None:
+            step = self._global_step()
+            while step < self._train_steps:
+                step = min(step + self._min_eval_frequency, self._train_steps)
+                self.estimator.train(self._train_input_fn, hooks=self._train_monitors, max_steps=step)
+                results = self._evaluate(self._eval_steps, None)
+                step = int(results['global_step'])
+        else:
+            self.train()
+        if results is None:
+            results = self._evaluate(self._eval_steps, None)
+        return results, []
+
+    local_run = train_and_evaluate
+
+    def test(self):
+        """One training step and one evaluation batch: a check that the experiment runs."""
+        self.estimator.train(self._train_input_fn, hooks=self._train_monitors, steps=1)
+        return self._evaluate(1, None)
+
+    def _global_step(self):
+        latest = self.estimator.latest_checkpoint()
+        return int(checkpoints.read_tensor(latest, 'global_step')) if latest else 0
+
+
+LEARN_RUNNER_SCHEDULES = ('train', 'evaluate', 'train_and_evaluate', 'local_run', 'test')
+
+
+def learn_runner_run(experiment_fn, output_dir=None, schedule=None, run_config=None, hparams=None):
+    """tf.contrib.learn.learn_runner.run: experiment_fn(run_config, hparams) (TF 1.3+) or
+    experiment_fn(output_dir) (before), then the experiment's `schedule` (train_and_evaluate here,
+    where no cluster is configured); returns what the schedule returned."""
+    if (output_dir is None) == (run_config is None):
+        raise ValueError('learn_runner.run: give run_config (with hparams) or output_dir, not both '
+                         'and not neither')
+    schedule = schedule or 'train_and_evaluate'
+    if schedule not in LEARN_RUNNER_SCHEDULES:
+        raise ValueError('learn_runner.run: schedule %r is not one this runner provides; expected one of %s'
+                         % (schedule, ', '.join(LEARN_RUNNER_SCHEDULES)))
+    if run_config is not None:
+        experiment = experiment_fn(run_config, hparams)
+    else:
+        experiment = experiment_fn(output_dir)
+    if not isinstance(experiment, Experiment):
+        raise ValueError('learn_runner.run: experiment_fn must return a tf.contrib.learn.Experiment, got %r'
+                         % (experiment,))
+    return getattr(experiment, schedule)()
+
+
 class SKCompat:
     """tf.contrib.learn.SKCompat(estimator): fit / score / predict as scikit-learn names them."""
 
@@ -620,7 +868,10 @@ class SKCompat:
         return self._estimator.evaluate(x, y, batch_size=batch_size, steps=steps, metrics=metrics, name=name)
 
     def predict(self, x, batch_size=128, outputs=None):
-        """{'classes', 'probabilities', 'logits'} (or `outputs`), each an array over the rows of x."""
+        """{'classes', 'probabilities', 'logits'} (or `outputs`), each an array over the rows of x; a
+        contrib.learn Estimator's own predictions."""
+        if isinstance(self._estimator, LearnEstimator):
+            return self._estimator.predict(x, batch_size=batch_size, outputs=outputs, as_iterable=False)
         keys = list(outputs or ['classes', 'probabilities', 'logits'])
         rows = list(self._estimator.predict(x, batch_size=batch_size, outputs=keys))
         return {key: np.array([row[key] for row in rows]) for key in keys}

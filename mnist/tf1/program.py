@@ -12,12 +12,12 @@ translation is cached.
 
 The tutorials' `input_data`: TF 0.x's tutorial had readers download
 input_data.py beside their program. `import input_data` with no such module
-gives mnist.input_data, and a module of the program named input_data that is a
-copy of the tutorials' (is_tutorials_input_data: its functions, DataSet's
+gives mnist.input_data, and a module of the program, under any name, that is
+a copy of the tutorials' (is_tutorials_input_data: its functions, DataSet's
 methods and read_data_sets' parameters and defaults are the tutorials', of
-any release 2015-2018, or it only imports read_data_sets from TensorFlow, as
-the tutorials' file did from 2016 on) is replaced by mnist.input_data, each
-with one note naming the file.
+any release 2015-2018; or, named input_data, it only imports read_data_sets
+from TensorFlow, as the tutorials' file did from 2016 on) is replaced by
+mnist.input_data, each with one note naming the file.
 A different loader of the program's own stays its own.
 
 A program called mnist.py, or one beside its own mnist.py or mnist/ (the
@@ -159,7 +159,7 @@ def python2_program(path):
             names += [package + '.' + name for name in names]
         for name in names:
             for own in _own_modules(name, directory):
-                if not (own[0].endswith('input_data.py') and is_tutorials_input_data(own[0])):
+                if not is_tutorials_input_data(own[0]):
                     pending.append(own)
     return None
 
@@ -224,11 +224,14 @@ def _reexports_read_data_sets(tree):
 def is_tutorials_input_data(path):
     """Whether the file at `path` is a copy of the tutorials' input_data.py (see the module docstring)."""
     with open(path, 'rb') as f:
-        tree = _parse_any(f.read(), path)
+        source = f.read()
+    if b'read_data_sets' not in source:
+        return False
+    tree = _parse_any(source, path)
     if tree is None:
         return False
     if _reexports_read_data_sets(tree):
-        return True
+        return os.path.basename(path) == 'input_data.py'
     defined = {node.name: node for node in tree.body
                if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
     if not TUTORIALS_INPUT_DATA_CORE <= set(defined) <= TUTORIALS_INPUT_DATA:
@@ -307,7 +310,7 @@ class _ProgramModules(importlib.abc.MetaPathFinder):
         if (type(spec.loader) is not importlib.machinery.SourceFileLoader
                 or not _inside(spec.origin, self.directory)):
             return None
-        if fullname.rpartition('.')[2] == 'input_data' and is_tutorials_input_data(spec.origin):
+        if spec.submodule_search_locations is None and is_tutorials_input_data(spec.origin):
             return _tutorials_input_data_spec(fullname, (
                 "note: %s: a copy of the TF tutorials' input_data.py; running mnist.input_data in its place "
                 '(the same functions, reading the same files)' % spec.origin))
