@@ -252,7 +252,8 @@ def test_modules_tensorflow_took_in_are_its_own(name, attribute):
     assert getattr(module(name), attribute) is not None
 
 
-@pytest.mark.parametrize('name', sorted(set(contrib.WHERE_IT_WENT) - {'learn'}))  # learn.datasets is mapped
+# learn.datasets, learn.Estimator, ... and training.HParams are mapped
+@pytest.mark.parametrize('name', sorted(set(contrib.WHERE_IT_WENT) - {'learn', 'training'}))
 def test_each_module_without_successor_stops_with_one_line_saying_where_it_went(name):
     contrib_namespace = contrib.module('tensorflow.contrib')
     with pytest.raises(RemovedInTF2Error) as removed:
@@ -282,6 +283,13 @@ def test_hparams_keep_each_values_type_as_tf1_did():
     assert hparams.batch_size == 50 and 'steps' in hparams and '"steps": 10' in hparams.to_json()
     assert str(contrib.HParams(b=2, a=1)) == "[('a', 1), ('b', 2)]"
     assert contrib.HParams(a=1).override_from_dict({'a': 3}).a == 3
+    training = contrib.module('tensorflow.contrib.training')
+    assert training.HParams is contrib.HParams
+    with pytest.raises(RemovedInTF2Error) as removed:
+        training.bucket_by_sequence_length  # noqa: B018
+    assert str(removed.value) == ('tf.contrib.training.bucket_by_sequence_length was removed in TensorFlow 2 '
+                                  'with tf.contrib.training; ' + contrib.WHERE_IT_WENT['training'])
+    assert 'this runner provides HParams' in contrib.WHERE_IT_WENT['training']
 
 
 @pytest.mark.parametrize('change, message', [
