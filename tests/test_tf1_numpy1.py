@@ -52,3 +52,25 @@ values = [np.fromstring('1 2 3', float, -1, ' ').tolist(), np.fromstring('1,2', 
 ''')['values']
     assert values == [[1.0, 2.0, 3.0], [1], [1, 2]]
 
+
+
+def test_a_float_count_of_points_is_taken_as_numpy_1_17_took_it(tmp_path, capsys):
+    values = run_source(tmp_path, '''import numpy as np
+from numpy import linspace
+values = [np.linspace(0, 1, num=10 / 2).tolist(), np.logspace(0, 2, 3.0).tolist(),
+          linspace(0, 1, 2.9).tolist(), np.geomspace(1, 4, np.float64(3)).tolist(),
+          np.linspace(0, 1, 3).tolist(), np.linspace is not None]
+try:
+    np.linspace(0, 1, '3')
+except TypeError as e:
+    values.append(type(e).__name__)
+''')['values']
+    assert values == [[0.0, 0.25, 0.5, 0.75, 1.0], [1.0, 10.0, 100.0], [0.0, 1.0], [1.0, 2.0, 4.0],
+                      [0.0, 0.5, 1.0], True, 'TypeError']  # 2.9 points: int(2.9), as NumPy 1.17 did
+    err = capsys.readouterr().err.splitlines()
+    assert err == ['note: %s, line 3: numpy.linspace(num=<a float>) is not in NumPy %s; run as NumPy 1 ran '
+                   'it: num=int(num)' % (tmp_path / 'old_numpy.py', np.__version__),
+                   'note: %s, line 3: numpy.logspace(num=<a float>) is not in NumPy %s; run as NumPy 1 ran '
+                   'it: num=int(num)' % (tmp_path / 'old_numpy.py', np.__version__),
+                   'note: %s, line 4: numpy.geomspace(num=<a float>) is not in NumPy %s; run as NumPy 1 ran '
+                   'it: num=int(num)' % (tmp_path / 'old_numpy.py', np.__version__)]

@@ -6,7 +6,9 @@ numpy.bool_ again from NumPy 2 on, so only NumPy 1.24 to 1.26 lack it),
 np.float_, np.NaN, np.Inf, ...; np.asscalar, np.product, np.alltrue, ...;
 ndarray.tostring, itemset, newbyteorder and ptp; np.fromstring's binary mode;
 and NumPy 2 took out of numpy.lib the functions numpy itself has (np.lib.pad
-is numpy.pad). ndarray is a C
+is numpy.pad). NumPy 1.18 also stopped taking a float as the number of
+points of np.linspace, logspace and geomspace (`num=len(values) / 2`), which
+NumPy 1.17 and before took as int(num), warning. ndarray is a C
 type whose methods cannot be added, and setting the names on the numpy module
 would change them for every library in the process. So the runner rewrites
 the program's own files as it compiles them (program.py), the files untouched:
@@ -14,7 +16,7 @@ each attribute read `E.name` with one of those names becomes
 `__numpy1__(E, 'name', line).name`, where __numpy1__ (an Numpy1Attributes of
 that file) gives E itself unless E is the numpy module, an array or a NumPy
 scalar lacking the name, or numpy.lib lacking it; then it gives the NumPy 1
-meaning (MODULE, ARRAY, fromstring, numpy's own for numpy.lib), with one note
+meaning (MODULE, ARRAY, fromstring, FLOAT_COUNTS, numpy's own for numpy.lib), with one note
 on stderr naming the program's line, the first time each name is used.
 `from numpy import asscalar` is read the same way: it becomes
 `asscalar = __numpy1__(numpy, 'asscalar', line).asscalar`; `np.lib.pad` and
@@ -31,6 +33,7 @@ fit. NumPy arrays keep their dtype (uint8 images stay uint8), and so does any
 value given an explicit dtype.
 """
 import ast
+import functools
 import sys
 import types
 
@@ -136,7 +139,9 @@ ARRAY = {
                      'a.view(a.dtype.newbyteorder(order))'),
     'ptp': (lambda a: lambda *args, **kwargs: np.ptp(a, *args, **kwargs), 'numpy.ptp(a)'),
 }
-NAMES = frozenset(MODULE) | frozenset(ARRAY) | {'fromstring'}
+# numpy.<name> whose count of points NumPy 1.17 and before took as a float: the parameter, its position.
+FLOAT_COUNTS = {'linspace': ('num', 2), 'logspace': ('num', 2), 'geomspace': ('num', 2)}
+NAMES = frozenset(MODULE) | frozenset(ARRAY) | {'fromstring'} | frozenset(FLOAT_COUNTS)
 FROMSTRING_BINARY_REMOVED = int(np.__version__.split('.')[0]) >= 2  # NumPy 1 only warned
 _noted = set()  # the names already noted
 
@@ -158,9 +163,30 @@ def _fromstring(path, line):
     return fromstring
 
 
+def _float_count(name, path, line):
+    """numpy.<name> taking a float count of points as NumPy 1.17 did: int(num), with a note."""
+    function = getattr(np, name)
+    parameter, position = FLOAT_COUNTS[name]
+
+    def numpy1(*args, **kwargs):
+        positional = len(args) > position
+        count = args[position] if positional else kwargs.get(parameter)
+        if isinstance(count, (float, np.floating)):
+            _note(path, line, 'numpy.%s(%s=<a float>)' % (name, parameter),
+                  '%s=int(%s)' % (parameter, parameter))
+            if positional:
+                args = args[:position] + (int(count),) + args[position + 1:]
+            else:
+                kwargs[parameter] = int(count)
+        return function(*args, **kwargs)
+    return functools.wraps(function)(numpy1)
+
+
 def _removed(name):
-    """Whether numpy.name needs __numpy1__: a removed name, or fromstring (its binary mode)."""
-    return name == 'fromstring' and FROMSTRING_BINARY_REMOVED or name in MODULE and name not in vars(np)
+    """Whether numpy.name needs __numpy1__: a removed name, fromstring (its binary mode), or one of
+    FLOAT_COUNTS."""
+    return (name == 'fromstring' and FROMSTRING_BINARY_REMOVED or name in FLOAT_COUNTS
+            or name in MODULE and name not in vars(np))
 
 
 def _moved_out_of_lib(name):
@@ -180,6 +206,8 @@ class Numpy1Attributes:
                 return value
             if name == 'fromstring':
                 return types.SimpleNamespace(fromstring=_fromstring(self.path, line))
+            if name in FLOAT_COUNTS:
+                return types.SimpleNamespace(**{name: _float_count(name, self.path, line)})
             numpy1, how = MODULE[name]
             _note(self.path, line, 'numpy.' + name, how)
         elif value is np.lib and _moved_out_of_lib(name):
