@@ -198,13 +198,13 @@ def test_contrib_learn_estimator_program_learns_fashion_mnist(tmp_path):
     assert_learns_fashion('contrib_learn_estimator.py', tmp_path)
 
 
-def learn_model_fn(features, targets, mode):
-    """TF 0.x's model_fn: targets for labels, the tuple (predictions, loss, train_op)."""
-    logits = v1.matmul(features, v1.get_variable('w', [6, 3], initializer=v1.zeros_initializer()))
+def learn_model_fn(X, y, mode):
+    """TF 0.x's model_fn: features and labels by position, the tuple (predictions, loss, train_op)."""
+    logits = v1.matmul(X, v1.get_variable('w', [6, 3], initializer=v1.zeros_initializer()))
     predictions = {'classes': tf.argmax(logits, 1), 'probabilities': tf.nn.softmax(logits)}
     if mode == estimator.LearnModeKeys.INFER:
         return predictions, None, None
-    loss = v1.losses.sparse_softmax_cross_entropy(targets, logits)
+    loss = v1.losses.sparse_softmax_cross_entropy(y, logits)
     train_op = v1.train.GradientDescentOptimizer(0.5).minimize(loss, global_step=v1.train.get_global_step())
     return predictions, loss, train_op
 
@@ -247,7 +247,7 @@ def test_contrib_learn_estimator_bad_metrics_and_model_fns_are_one_line(tmp_path
                                          r"got 'auc'$"):
         classifier.evaluate(features, labels, metrics={'auc': 'auc'})
     with pytest.raises(ValueError, match='^model_fn must return a tf.contrib.learn ModelFnOps'):
-        estimator.LearnEstimator(lambda features, labels: 1, model_dir=str(tmp_path)).fit(features, labels)
+        estimator.LearnEstimator(lambda x, y: 1, model_dir=str(tmp_path)).fit(features, labels)
     with pytest.raises(ValueError, match=r'^EstimatorSpec\(mode=.train.\) needs train_op$'):
         estimator.ModelFnOps(estimator.LearnModeKeys.TRAIN, loss=tf.constant(1.0))
     with pytest.raises(RemovedInTF2Error, match=r'^tf.contrib.learn.Estimator\(feature_engineering_fn=...\)'):

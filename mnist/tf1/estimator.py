@@ -693,7 +693,7 @@ def _metric_specs(metrics):
 
 
 class LearnEstimator(_LearnInterface, Estimator):
-    """tf.contrib.learn.Estimator: model_fn(features, labels or targets, mode, params, config) giving
+    """tf.contrib.learn.Estimator: model_fn(features, labels, [mode, params, config]) giving
     ModelFnOps (or, as in TF 0.x, the tuple predictions, loss, train_op); fit / evaluate / predict on
     arrays x, y (x itself is the features) or an input_fn; evaluate's metrics as MetricSpecs."""
 
@@ -709,8 +709,11 @@ class LearnEstimator(_LearnInterface, Estimator):
         return x
 
     def _model(self, features, labels, mode):
-        result = _call_with(self.model_fn, dict(features=features, labels=labels, targets=labels, mode=mode,
-                                                params=self.params, config=self.config))
+        # As contrib.learn called it: features and labels first, whatever their names (X, y,
+        # targets), then mode, params and config where the model_fn names them.
+        named = inspect.signature(self.model_fn).parameters
+        result = self.model_fn(features, labels, **{key: value for key, value in dict(
+            mode=mode, params=self.params, config=self.config).items() if key in named})
         if isinstance(result, tuple) and not isinstance(result, EstimatorSpec) and len(result) == 3:
             predictions, loss, train_op = result
             result = ModelFnOps(mode, predictions=predictions, loss=loss, train_op=train_op)
