@@ -43,18 +43,24 @@ if hasattr(signal, 'SIGBREAK'):  # Windows: Ctrl-Break, and what a launcher send
     STOP_SIGNALS[signal.SIGBREAK] = 'Stopped by Ctrl-Break'
 
 
+_signal_receivers = []  # the thread stop_signals_off_this_thread starts, one a process (again after a fork)
+
+
 def stop_signals_off_this_thread():
     """From now on a thread of its own, not the calling (main) one, receives STOP_SIGNALS; returns undo().
 
     Python still runs the handlers in the main thread, between two steps. TensorFlow's
     single-threaded executor runs a step's ops in the calling thread, and a Ctrl-C that
-    arrives there in the middle of one (seen during an evaluation) sometimes aborts the process
-    ("corrupted size vs. prev_size") instead of letting it save. POSIX only: Windows delivers
-    Ctrl-C and Ctrl-Break on a thread of their own already, and has no signal masks.
+    arrives there in the middle of one can abort the process ("corrupted size vs.
+    prev_size") instead of letting it save. POSIX only: Windows delivers Ctrl-C and
+    Ctrl-Break on a thread of their own already, and has no signal masks.
     """
     if not hasattr(signal, 'pthread_sigmask'):
         return lambda: None
-    threading.Thread(target=threading.Event().wait, name='stop signals', daemon=True).start()
+    if not (_signal_receivers and _signal_receivers[-1].is_alive()):
+        _signal_receivers.append(threading.Thread(target=threading.Event().wait, name='stop signals',
+                                                  daemon=True))
+        _signal_receivers[-1].start()
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, set(STOP_SIGNALS))
     return lambda: signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 

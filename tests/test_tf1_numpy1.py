@@ -74,3 +74,11 @@ except TypeError as e:
                    'it: num=int(num)' % (tmp_path / 'old_numpy.py', np.__version__),
                    'note: %s, line 4: numpy.geomspace(num=<a float>) is not in NumPy %s; run as NumPy 1 ran '
                    'it: num=int(num)' % (tmp_path / 'old_numpy.py', np.__version__)]
+
+
+def test_the_float_count_functions_are_one_object_each_and_pickle(tmp_path):
+    values = run_source(tmp_path, 'import functools, pickle\nimport numpy as np\n'
+                                  'f = functools.partial(np.linspace, 0, 1)\n'
+                                  'values = [np.linspace is np.linspace,\n'
+                                  '          pickle.loads(pickle.dumps(f))(3).tolist()]\n')
+    assert values['values'] == [True, [0.0, 0.5, 1.0]]

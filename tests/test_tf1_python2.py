@@ -93,6 +93,7 @@ def test_python3_program_beside_a_python2_file_it_does_not_import_is_not_transla
     'class Table(object):\n    def iteritems(self):\n        return iter([])\n'
     'for k in Table().iteritems():\n    pass\n',
     'x = input("name: ")\nprint(x)\n',
+    'if str is bytes:\n    text = unicode\nelse:\n    text = str\n',
 ])
 def test_guarded_or_python3_idioms_are_not_python2(source):
     assert python2.python2_idioms(ast.parse(source)) == []
@@ -247,6 +248,11 @@ def test_python2_program_in_a_folder_with_init_py_imports_its_siblings(tmp_path)
     ({'prog.py': 'from . import nothing\nimport os, numpy\nimport local\n', 'local.py': 'x = 1\n',
       'unused.py': 'print "x"\n'}, None),
     ({'prog.py': 'import broken\n', 'broken.py': 'def f(:\n'}, None),  # left to its import
+    ({'prog.py': 'import sys\nif sys.version_info[0] == 2:\n    import compat2 as compat\n'
+                 'else:\n    import compat3 as compat\n',
+      'compat2.py': 'print "x"\n', 'compat3.py': 'half = 7 / 2\n'}, None),  # Python 3 never imports it
+    ({'prog.py': 'from pkg import model\n', 'pkg/__init__.py': '', 'pkg/model.py': 'import json\n',
+      'pkg/json.py': 'print "x"\n'}, None),  # Python 3's `import json` is the standard library's
 ])
 def test_python2_program_follows_the_programs_own_imports(tmp_path, files, python2_file):
     for name, text in files.items():

@@ -26,6 +26,7 @@ evaluate and predict restore the newest checkpoint that reads through mnist.chec
 train_and_evaluate, the regressors, weight_column, label_vocabulary) stops with one line.
 """
 import collections
+import functools
 import inspect
 import os
 import tempfile
@@ -711,10 +712,9 @@ class LearnEstimator(_LearnInterface, Estimator):
     def _model(self, features, labels, mode):
         # As contrib.learn called it: features and labels first, whatever their names (X, y,
         # targets), then mode, params and config where the model_fn names them.
-        named = inspect.signature(self.model_fn).parameters
-        result = self.model_fn(features, labels, **{key: value for key, value in dict(
-            mode=mode, params=self.params, config=self.config).items() if key in named})
-        if isinstance(result, tuple) and not isinstance(result, EstimatorSpec) and len(result) == 3:
+        result = _call_with(functools.partial(self.model_fn, features, labels),
+                            dict(mode=mode, params=self.params, config=self.config))
+        if isinstance(result, tuple) and len(result) == 3:  # not a ModelFnOps, a tuple of 11
             predictions, loss, train_op = result
             result = ModelFnOps(mode, predictions=predictions, loss=loss, train_op=train_op)
         if not isinstance(result, EstimatorSpec):

@@ -20,11 +20,9 @@ kernel, nothing is installed and the one line says to restart the kernel.
 import os
 import sys
 
-from mnist import input_data
 from mnist.tf1 import figures, numpy1, program, python2, runner
 from mnist.tf1.errors import RunnerError
 
-ONE_LINE_ERRORS = (RunnerError, input_data.DataFileError, input_data.DownloadError)
 ARGV_VARIABLE = 'MNIST_TF1_ARGV'  # the notebook's sys.argv[1:], as JSON, from `mnist-tf1 NOTEBOOK.ipynb`
 NOTEBOOK_VARIABLE = 'MNIST_TF1_NOTEBOOK'  # the notebook's path, from `mnist-tf1 NOTEBOOK.ipynb`
 
@@ -92,7 +90,7 @@ class Cells:
         return where
 
     def show_one_line(self, shell, etype, value, traceback_, tb_offset=None):
-        """IPython's custom exception handler for ONE_LINE_ERRORS: `error: In [N], line L: message`."""
+        """IPython's custom exception handler for runner.ONE_LINE_ERRORS: `error: In [N], line L: message`."""
         line = 'error: %s%s' % (self.cell_line(traceback_), value)
         value._render_traceback_ = lambda: [line]
         shell.showtraceback((etype, value, traceback_))
@@ -135,6 +133,6 @@ def load_ipython_extension(shell):
     cells = Cells(shell)
     shell.input_transformers_post.append(cells.translate_python2)
     shell.ast_transformers.append(cells)
-    shell.set_custom_exc(ONE_LINE_ERRORS, cells.show_one_line)
+    shell.set_custom_exc(runner.ONE_LINE_ERRORS, cells.show_one_line)
     shell.register_magic_function(tensorflow_version, 'line')
 

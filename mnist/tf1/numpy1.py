@@ -20,7 +20,8 @@ meaning (MODULE, ARRAY, fromstring, FLOAT_COUNTS, numpy's own for numpy.lib), wi
 on stderr naming the program's line, the first time each name is used.
 `from numpy import asscalar` is read the same way: it becomes
 `asscalar = __numpy1__(numpy, 'asscalar', line).asscalar`; `np.lib.pad` and
-`from numpy.lib import pad` likewise. Names the installed NumPy has are its own.
+`from numpy.lib import pad` likewise. Names the installed NumPy has are its own, but for
+linspace, logspace and geomspace, which take a float count (FLOAT_COUNTS).
 __numpy1__ also reads the old APIs of matplotlib, scikit-learn and SciPy (libraries.py).
 
 Integer scalars. Under NumPy 1, `max(labels) + 1` on uint8 labels was an int64, which TensorFlow
@@ -163,8 +164,9 @@ def _fromstring(path, line):
     return fromstring
 
 
-def _float_count(name, path, line):
-    """numpy.<name> taking a float count of points as NumPy 1.17 did: int(num), with a note."""
+def _float_count(name):
+    """numpy.<name> taking a float count of points as NumPy 1.17 did: int(num), with a note naming
+    the caller's line. One function per name, kept on this module (pickle finds it there)."""
     function = getattr(np, name)
     parameter, position = FLOAT_COUNTS[name]
 
@@ -172,14 +174,22 @@ def _float_count(name, path, line):
         positional = len(args) > position
         count = args[position] if positional else kwargs.get(parameter)
         if isinstance(count, (float, np.floating)):
-            _note(path, line, 'numpy.%s(%s=<a float>)' % (name, parameter),
-                  '%s=int(%s)' % (parameter, parameter))
+            from mnist.tf1 import program  # which imports this module
+            caller = sys._getframe(1)
+            _note(program.source_name(caller.f_code.co_filename), caller.f_lineno,
+                  'numpy.%s(%s=<a float>)' % (name, parameter), '%s=int(%s)' % (parameter, parameter))
             if positional:
                 args = args[:position] + (int(count),) + args[position + 1:]
             else:
                 kwargs[parameter] = int(count)
         return function(*args, **kwargs)
-    return functools.wraps(function)(numpy1)
+    functools.update_wrapper(numpy1, function)
+    numpy1.__module__, numpy1.__qualname__ = __name__, name
+    return numpy1
+
+
+linspace, logspace, geomspace = (_float_count(name) for name in ('linspace', 'logspace', 'geomspace'))
+FLOAT_COUNT_FUNCTIONS = {'linspace': linspace, 'logspace': logspace, 'geomspace': geomspace}
 
 
 def _removed(name):
@@ -207,7 +217,7 @@ class Numpy1Attributes:
             if name == 'fromstring':
                 return types.SimpleNamespace(fromstring=_fromstring(self.path, line))
             if name in FLOAT_COUNTS:
-                return types.SimpleNamespace(**{name: _float_count(name, self.path, line)})
+                return types.SimpleNamespace(**{name: FLOAT_COUNT_FUNCTIONS[name]})
             numpy1, how = MODULE[name]
             _note(self.path, line, 'numpy.' + name, how)
         elif value is np.lib and _moved_out_of_lib(name):

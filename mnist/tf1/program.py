@@ -38,7 +38,7 @@ import sys
 
 from mnist import input_data
 from mnist.tf1 import numpy1
-from mnist.tf1.python2 import NOTE, RUNTIME, Runtime, decode, translate, translated_tree, why_python2
+from mnist.tf1.python2 import NOTE, RUNTIME, Runtime, decode, guarded, translate, translated_tree, why_python2
 
 
 def python3_tree(source, path, python2=False, package=False):
@@ -114,8 +114,12 @@ def _own_modules(fullname, directory):
 
 
 def _imports(tree, package):
-    """The full names of the modules a module of `package` ('' for a top-level one) imports."""
+    """The full names of the modules a module of `package` ('' for a top-level one) imports, but
+    for those it imports only under a version test (`if sys.version_info[0] == 2:`)."""
+    guarded_nodes = guarded(tree, try_bodies=False)
     for node in ast.walk(tree):
+        if id(node) in guarded_nodes:
+            continue
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -128,6 +132,14 @@ def _imports(tree, package):
                 base = node.module
             yield base
             yield from (base + '.' + alias.name for alias in node.names if alias.name != '*')
+
+
+def _python3_finds(name, directory):
+    """Whether Python 3 imports `name` as it stands: from the standard library, the program's
+    directory or an installed package (a top-level name, found without importing it)."""
+    top = name.partition('.')[0]
+    return top in sys.stdlib_module_names or importlib.machinery.PathFinder.find_spec(
+        top, [directory] + sys.path) is not None
 
 
 def python2_program(path):
@@ -155,8 +167,8 @@ def python2_program(path):
         if why:
             return why
         names = list(_imports(ast.parse(source, file), package))
-        if package:  # Python 2's implicit relative imports: `import sibling` in a package's module
-            names += [package + '.' + name for name in names]
+        if package:  # Python 2's implicit relative imports: `import sibling` that Python 3 cannot find
+            names += [package + '.' + name for name in names if not _python3_finds(name, directory)]
         for name in names:
             for own in _own_modules(name, directory):
                 if not is_tutorials_input_data(own[0]):

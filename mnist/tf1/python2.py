@@ -101,8 +101,12 @@ def _imported_names(tree):
 
 
 def _tests_the_version(test):
-    """Whether an `if` test tells Python 2 from 3: PY2, sys.version_info, ...; hasattr(x, 'iteritems')."""
+    """Whether an `if` test tells Python 2 from 3: PY2, sys.version_info, ...; `str is bytes`;
+    hasattr(x, 'iteritems')."""
     for node in ast.walk(test):
+        if isinstance(node, ast.Compare) and {'str', 'bytes'} <= {
+                operand.id for operand in [node.left, *node.comparators] if isinstance(operand, ast.Name)}:
+            return True
         if isinstance(node, ast.Name) and _VERSION_NAME.match(node.id):
             return True
         if isinstance(node, ast.Attribute) and (
@@ -122,13 +126,14 @@ def _catches(handler):
     return {node.id if isinstance(node, ast.Name) else getattr(node, 'attr', None) for node in caught}
 
 
-def _guarded(tree):
-    """The ids of the nodes a file guards: both branches of a version test; a try body catching NameError."""
+def guarded(tree, try_bodies=True):
+    """The ids of the nodes a file guards: both branches of a version test; a try body catching
+    NameError (GUARDING_ERRORS), unless try_bodies is False."""
     guarded = set()
     for node in ast.walk(tree):
         if isinstance(node, (ast.If, ast.IfExp)) and _tests_the_version(node.test):
             regions = [node]
-        elif isinstance(node, ast.Try) and any(
+        elif try_bodies and isinstance(node, ast.Try) and any(
                 handler.type is None or _catches(handler) & GUARDING_ERRORS for handler in node.handlers):
             regions = node.body
         else:
@@ -152,10 +157,10 @@ def python2_idioms(tree):
     found = []
     bound = _bound_names(tree)
     imported = _imported_names(tree)
-    guarded = _guarded(tree)
+    guarded_nodes = guarded(tree)
     print_function = 'print_function' in _future_imports(tree)
     for node in ast.walk(tree):
-        if id(node) in guarded:
+        if id(node) in guarded_nodes:
             continue
         if (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in PYTHON2_BUILTINS
                 and bound is not None and node.id not in bound):

@@ -32,9 +32,11 @@ USAGE = ('usage: mnist-tf1 [--figures DIR] PROGRAM.py [program args...]  (or pyt
          '  --figures DIR  where figures the program shows are saved when there is no display '
          '(default: next to the program)\n'
          '  --output OUT.ipynb  where the executed notebook is written (default: NOTEBOOK.tf1.ipynb)\n'
-         '  --install-kernel  registers the Jupyter kernel "%s" (as `python -m ipykernel install`)'
-         % 'TensorFlow 1.x (mnist-tf1)')
+         '  --install-kernel  registers the Jupyter kernel "TensorFlow 1.x (mnist-tf1)" '
+         '(as `python -m ipykernel install`)')
 OPTIONS = ('--figures', '--output')
+# The runner's own errors and the data's: one `error:` line, not a traceback.
+ONE_LINE_ERRORS = (RunnerError, input_data.DataFileError, input_data.DownloadError)
 _installed = []
 
 
@@ -230,7 +232,7 @@ def main(argv=None):
             notebook.run_notebook(path, argv[1:], options.get('--output'))
         else:
             run_script(path, argv[1:], options.get('--figures'))
-    except (RunnerError, input_data.DataFileError, input_data.DownloadError) as e:
+    except ONE_LINE_ERRORS as e:
         print('error: %s%s' % (_where(e.__traceback__, path), e), file=sys.stderr)
         return getattr(e, 'exit_status', 1)
     except (Exception, KeyboardInterrupt) as e:
